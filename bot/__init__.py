@@ -1,0 +1,1 @@
+"""Kongtun: the community welfare fund bot (web app, channels, command line)."""

@@ -1,0 +1,42 @@
+"""Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+
+from bot.config import Config
+from bot.core import Core
+
+
+def create_app(config: Config | None = None, clock: Callable[[], datetime] | None = None) -> Flask:
+    config = config or Config.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__)
+    app.config["KONGTUN"] = config
+    core = Core(config, clock=clock)
+    app.extensions["kongtun"] = core
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            with core.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any database failure means unhealthy
+            return jsonify(status="error", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
+
+    if config.simulator:
+        from bot.channels.simulator import blueprint as simulator
+
+        app.register_blueprint(simulator)
+
+    return app
+
+
+def get_core(app: Flask) -> Core:
+    return app.extensions["kongtun"]

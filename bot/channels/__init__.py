@@ -1,0 +1,1 @@
+"""Channel adapters: transport only (verify, dedupe, parse, render). No business rules."""

@@ -1,0 +1,166 @@
+"""The `kongtun` command line (operator contract: see the README)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select
+
+from bot.config import Config
+from models import make_engine, make_sessionmaker
+
+
+def _config() -> Config:
+    return Config.from_env()
+
+
+@click.group(help="Kongtun: the community welfare fund bot.")
+def main() -> None:
+    pass
+
+
+@main.group(help="Database schema.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Create or migrate the schema to the latest version.")
+def db_upgrade() -> None:
+    from models.migrate import upgrade
+
+    config = _config()
+    upgrade(config.database_url)
+    click.echo("Database schema is up to date.")
+
+
+@main.command("seed-demo", help="Load the 18 Phuket funds with synthetic members (if empty).")
+@click.option("--force", is_flag=True, help="Seed even if funds already exist (adds nothing twice).")
+def seed_demo_cmd(force: bool) -> None:
+    from bot.seed import seed_demo
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    session_factory = make_sessionmaker(engine)
+    with session_factory() as session:
+        summary = seed_demo(session, id_key=config.secret_key, force=force)
+    click.echo(summary)
+
+
+@main.command("demo", help="Migrate, seed if empty, and serve the bot with its simulator.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+def demo(host: str) -> None:
+    from bot.app import create_app
+    from bot.seed import seed_demo
+    from models.migrate import upgrade
+
+    config = Config.from_env(simulator=True)
+    upgrade(config.database_url)
+    engine = make_engine(config.database_url)
+    with make_sessionmaker(engine)() as session:
+        click.echo(seed_demo(session, id_key=config.secret_key))
+    engine.dispose()
+    app = create_app(config)
+    click.echo(f"Kongtun simulator: http://{host}:{config.port}/")
+    app.run(host=host, port=config.port, threaded=True)
+
+
+@main.group("import", help="Import a fund's roster or payments from CSV or XLSX.")
+def import_group() -> None:
+    pass
+
+
+def _run_import(kind: str, file: Path) -> None:
+    from bot.imports import import_file
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    with make_sessionmaker(engine)() as session:
+        result = import_file(session, kind, file, id_key=config.secret_key, actor="cli")
+    for error in result.errors:
+        click.echo(f"line {error.line}: {error.reason}", err=True)
+    if result.errors:
+        click.echo(f"Nothing was imported: {len(result.errors)} bad row(s) in {file.name}.", err=True)
+        sys.exit(1)
+    click.echo(f"Imported {result.written} {kind} from {file.name}.")
+
+
+@import_group.command("members", help="fund_code,member_no,first_name,last_name,national_id,"
+                      "birth_date,phone,joined_on")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_members(file: Path) -> None:
+    _run_import("members", file)
+
+
+@import_group.command("payments", help="fund_code,member_no,paid_on,amount")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_payments(file: Path) -> None:
+    _run_import("payments", file)
+
+
+@main.group(help="Committee roles.")
+def roles() -> None:
+    pass
+
+
+@roles.command("grant", help="Give a member a committee role in their fund.")
+@click.argument("member_no")
+@click.option("--fund", "fund_code", required=True)
+@click.option("--role", type=click.Choice(["committee", "treasurer", "admin"]), required=True)
+def roles_grant(member_no: str, fund_code: str, role: str) -> None:
+    from models import CommitteeRole, Fund, Member, audit
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        fund = session.scalar(select(Fund).where(Fund.code == fund_code))
+        if fund is None:
+            raise click.ClickException(f"no fund with code {fund_code}")
+        member = session.scalar(
+            select(Member).where(Member.fund_id == fund.id, Member.member_no == member_no)
+        )
+        if member is None:
+            raise click.ClickException(f"no member {member_no} in {fund_code}")
+        exists = session.scalar(
+            select(CommitteeRole).where(
+                CommitteeRole.member_id == member.id,
+                CommitteeRole.fund_id == fund.id,
+                CommitteeRole.role == role,
+            )
+        )
+        if exists is None:
+            session.add(CommitteeRole(member_id=member.id, fund_id=fund.id, role=role))
+            audit(session, "cli", "role.grant", "member", member.id, fund=fund_code, role=role)
+    click.echo(f"{member.full_name} ({fund_code} {member_no}) has the role {role}.")
+
+
+@main.command("stats", help="Members and coverage per fund.")
+def stats() -> None:
+    from domain.balance import coverage_percent
+    from models import Fund, Member, MemberStatus
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    with make_sessionmaker(engine)() as session:
+        counts = dict(
+            session.execute(
+                select(Member.fund_id, func.count())
+                .where(Member.status == MemberStatus.ACTIVE)
+                .group_by(Member.fund_id)
+            ).all()
+        )
+        funds = session.scalars(select(Fund).order_by(Fund.code)).all()
+        click.echo(f"{'fund':<18}{'members':>9}{'population':>12}{'coverage':>10}")
+        total = 0
+        for fund in funds:
+            n = counts.get(fund.id, 0)
+            total += n
+            cov = coverage_percent(n, fund.population)
+            click.echo(f"{fund.code:<18}{n:>9,}{(fund.population or 0):>12,}"
+                       f"{(str(cov) + '%') if cov is not None else 'n/a':>10}")
+        click.echo(f"{'total':<18}{total:>9,}")
+
+
+if __name__ == "__main__":
+    main()

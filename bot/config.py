@@ -1,0 +1,63 @@
+"""Configuration from the environment (the operator contract in the README)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEV_SECRET_KEY = "kongtun-development-key-do-not-use-in-production"
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    secret_key: str
+    timezone: str = "Asia/Bangkok"
+    simulator: bool = False
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_api_base_url: str = "https://api.line.me"
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+    port: int = 8000
+    dialog_timeout_minutes: int = 30
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token and self.telegram_webhook_secret)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Config:
+        env = dict(os.environ if env is None else env)
+        secret = env.get("KONGTUN_SECRET_KEY")
+        if not secret:
+            if env.get("KONGTUN_ENV", "").lower() == "production":
+                raise RuntimeError("KONGTUN_SECRET_KEY must be set in production")
+            log.warning("KONGTUN_SECRET_KEY is not set: using the development key")
+            secret = DEV_SECRET_KEY
+        values: dict[str, object] = {
+            "database_url": env.get("DATABASE_URL") or f"sqlite:///{Path.cwd() / 'kongtun.db'}",
+            "secret_key": secret,
+            "timezone": env.get("KONGTUN_TIMEZONE") or "Asia/Bangkok",
+            "simulator": env.get("KONGTUN_SIMULATOR", "") in ("1", "true", "yes", "on"),
+            "line_channel_secret": env.get("LINE_CHANNEL_SECRET") or None,
+            "line_channel_access_token": env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
+            "line_api_base_url": (env.get("LINE_API_BASE_URL") or "https://api.line.me").rstrip("/"),
+            "telegram_bot_token": env.get("TELEGRAM_BOT_TOKEN") or None,
+            "telegram_webhook_secret": env.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            "telegram_api_base_url": (
+                env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org"
+            ).rstrip("/"),
+            "port": int(env.get("PORT") or 8000),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,114 @@
+"""The channel-neutral core: one event in, replies out, inside one database transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import handlers
+from bot.config import Config
+from handlers.base import Context, Incoming, Reply, Text
+from handlers.router import Router
+from locales import translate
+from models import ChatAccount, DialogState, ProcessedEvent, make_engine, make_sessionmaker
+
+log = logging.getLogger(__name__)
+
+
+class Core:
+    """Holds what one process shares: the engine, the router, the clock."""
+
+    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None:
+        self.config = config
+        self.tz = ZoneInfo(config.timezone)
+        self.engine = make_engine(config.database_url)
+        self.Session = make_sessionmaker(self.engine)
+        self.router = Router(handlers.MODULES)
+        self._clock = clock
+
+    def now(self) -> datetime:
+        if self._clock is not None:
+            return self._clock().astimezone(self.tz)
+        return datetime.now(self.tz)
+
+    def set_clock(self, clock: Callable[[], datetime] | None) -> None:
+        self._clock = clock
+
+    def handle(self, incoming: Incoming) -> list[Reply] | None:
+        """Replies for one event, or None when the event was already processed."""
+        try:
+            with self.Session() as session, session.begin():
+                if incoming.event_id and not _first_time(session, incoming):
+                    return None
+                ctx = self._context(session, incoming)
+                return self.router.dispatch(incoming, ctx)
+        except Exception:
+            # The member still gets an answer; the event is recorded so a retry is not replayed.
+            log.exception("handler failed on %s event", incoming.channel)
+            with self.Session() as session, session.begin():
+                if incoming.event_id:
+                    _first_time(session, incoming)
+                locale = _locale_of(session, incoming)
+            return [Text(translate(locale, "menu.error"))]
+
+    def _context(self, session: Session, incoming: Incoming) -> Context:
+        account = get_or_create_account(session, incoming.channel, incoming.user_id)
+        if incoming.display_name and account.display_name != incoming.display_name:
+            account.display_name = incoming.display_name
+        now = self.now()
+        state = session.get(DialogState, (incoming.channel, incoming.user_id))
+        if state is not None:
+            updated = state.updated_at
+            if updated.tzinfo is None:  # SQLite returns naive datetimes
+                updated = updated.replace(tzinfo=ZoneInfo("UTC"))
+            if now - updated > timedelta(minutes=self.config.dialog_timeout_minutes):
+                session.delete(state)
+                state = None
+        return Context(
+            session=session,
+            account=account,
+            now=now,
+            state=state,
+            extras={"id_key": self.config.secret_key, "timeout": self.config.dialog_timeout_minutes},
+        )
+
+
+def _first_time(session: Session, incoming: Incoming) -> bool:
+    """Record the event id; False if another delivery (or worker) already did."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(channel=incoming.channel, event_id=incoming.event_id))
+        return True
+    except IntegrityError:
+        return False
+
+
+def get_or_create_account(session: Session, channel: str, user_id: str) -> ChatAccount:
+    query = select(ChatAccount).where(
+        ChatAccount.channel == channel, ChatAccount.external_user_id == user_id
+    )
+    account = session.scalar(query)
+    if account is not None:
+        return account
+    try:
+        with session.begin_nested():
+            account = ChatAccount(channel=channel, external_user_id=user_id, locale="th")
+            session.add(account)
+        return account
+    except IntegrityError:  # created by a concurrent event from the same user
+        return session.scalars(query).one()
+
+
+def _locale_of(session: Session, incoming: Incoming) -> str:
+    account = session.scalar(
+        select(ChatAccount).where(
+            ChatAccount.channel == incoming.channel, ChatAccount.external_user_id == incoming.user_id
+        )
+    )
+    return account.locale if account else "th"

@@ -1,0 +1,172 @@
+"""Thai conventions: digits, national ID, Buddhist Era dates, phone numbers, money."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from babel.dates import get_month_names
+
+BE_OFFSET = 543
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def to_arabic_digits(text: str) -> str:
+    return text.translate(_THAI_DIGITS)
+
+
+def normalize_text(text: str) -> str:
+    """What matching sees: NFC, no zero-width characters, Arabic digits, folded case and spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return " ".join(to_arabic_digits(text).casefold().split())
+
+
+# --- national ID -------------------------------------------------------------------------------
+
+def national_id_check_digit(first12: str) -> int:
+    total = sum(int(d) * (13 - i) for i, d in enumerate(first12))
+    return (11 - total % 11) % 10
+
+
+def parse_national_id(text: str) -> str | None:
+    """The 13 digits if `text` is a valid Thai national ID (dashes, spaces, Thai digits allowed)."""
+    digits = re.sub(r"[\s\-.]", "", to_arabic_digits(text))
+    if not re.fullmatch(r"\d{13}", digits) or digits[0] in "09":
+        return None
+    if national_id_check_digit(digits[:12]) != int(digits[12]):
+        return None
+    return digits
+
+
+def format_national_id(digits: str) -> str:
+    return f"{digits[0]}-{digits[1:5]}-{digits[5:10]}-{digits[10:12]}-{digits[12]}"
+
+
+def mask_national_id(last4: str) -> str:
+    """Show only the last four digits, in the usual 1-2345-67890-12-3 shape."""
+    return f"x-xxxx-xxxx{last4[0]}-{last4[1:3]}-{last4[3]}"
+
+
+# --- phone -------------------------------------------------------------------------------------
+
+def parse_mobile(text: str) -> str | None:
+    """A Thai mobile number as E.164 (+66812345678), or None."""
+    digits = re.sub(r"[\s\-().]", "", to_arabic_digits(text))
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("66") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not re.fullmatch(r"0[689]\d{8}", digits):
+        return None
+    return "+66" + digits[1:]
+
+
+def mask_phone(e164: str) -> str:
+    local = "0" + e164[3:] if e164.startswith("+66") else e164
+    return f"{local[:2]}x-xxx-{local[-4:]}"
+
+
+def format_phone(e164: str) -> str:
+    local = "0" + e164[3:] if e164.startswith("+66") else e164
+    return f"{local[:3]}-{local[3:6]}-{local[6:]}"
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+@cache
+def _months(locale: str, width: str) -> dict[int, str]:
+    return dict(get_month_names(width, locale="th" if locale == "th" else "en"))
+
+
+def format_date(d: date, locale: str = "th", short: bool = False) -> str:
+    """'15 มกราคม 2569' / '15 ม.ค. 69' in Thai (Buddhist Era); '15 January 2026' in English."""
+    if locale == "th":
+        year = d.year + BE_OFFSET
+        if short:
+            return f"{d.day} {_months('th', 'abbreviated')[d.month]} {year % 100:02d}"
+        return f"{d.day} {_months('th', 'wide')[d.month]} {year}"
+    width = "abbreviated" if short else "wide"
+    return f"{d.day} {_months('en', width)[d.month]} {d.year}"
+
+
+def format_month(year: int, month: int, locale: str = "th") -> str:
+    """'ธันวาคม 2569' / 'December 2026'."""
+    if locale == "th":
+        return f"{_months('th', 'wide')[month]} {year + BE_OFFSET}"
+    return f"{_months('en', 'wide')[month]} {year}"
+
+
+@dataclass(frozen=True)
+class DateParse:
+    value: date | None
+    ambiguous: bool = False  # a two-digit year: ask for all four digits
+
+
+def _month_lookup() -> dict[str, int]:
+    names: dict[str, int] = {}
+    for locale in ("th", "en"):
+        for width in ("wide", "abbreviated"):
+            for number, name in _months(locale, width).items():
+                names[name.casefold().rstrip(".")] = number
+                names[name.casefold().replace(".", "")] = number
+    return names
+
+
+def _year_to_ce(year: int) -> int | None:
+    if year >= 2400:  # Buddhist Era: 2400 BE is 1857 CE; no plausible CE date is that late
+        return year - BE_OFFSET
+    if 1800 <= year < 2400:
+        return year
+    return None
+
+
+def parse_date(text: str) -> DateParse:
+    """Day-month-year in either era: '15/1/2569', '15-01-2026', '15 ม.ค. 2569', '2026-01-15'."""
+    text = normalize_text(text)
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        return _build(y, mo, d)
+    m = re.fullmatch(r"(\d{1,2})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{2}|\d{4})", text)
+    if m:
+        d, mo, y = (int(x) for x in m.groups())
+        if len(m.group(3)) == 2:
+            return DateParse(None, ambiguous=True)
+        return _build(y, mo, d)
+    m = re.fullmatch(r"(\d{1,2})\s*([^\d\s]+?)\.?\s*(\d{2}|\d{4})", text)
+    if m:
+        month = _month_lookup().get(m.group(2).replace(".", "").strip())
+        if month is None:
+            return DateParse(None)
+        if len(m.group(3)) == 2:
+            return DateParse(None, ambiguous=True)
+        return _build(int(m.group(3)), month, int(m.group(1)))
+    return DateParse(None)
+
+
+def _build(year: int, month: int, day: int) -> DateParse:
+    ce = _year_to_ce(year)
+    if ce is None:
+        return DateParse(None)
+    try:
+        return DateParse(date(ce, month, day))
+    except ValueError:
+        return DateParse(None)
+
+
+# --- money and numbers ------------------------------------------------------------------------
+
+def format_baht(amount: Decimal | int, locale: str = "th") -> str:
+    """'1,234.50 บาท'; whole amounts without satang: '30 บาท'."""
+    value = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return f"{text} บาท" if locale == "th" else f"{text} baht"
+
+
+def format_number(n: int | float | Decimal) -> str:
+    return f"{n:,}"

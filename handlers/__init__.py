@@ -1,0 +1,5 @@
+"""Conversation handlers, one module per feature. The router collects what each claims."""
+
+from handlers import menu
+
+MODULES = [menu]

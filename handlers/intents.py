@@ -1,0 +1,64 @@
+"""Everyday words to features. Members type little and loosely: "เช็คยอด", "ค้างกี่เดือน".
+
+Thai is written without spaces, so Thai keywords match anywhere in the text; English ones match
+whole words. The longest match wins, so "ยอดกองทุน" is the fund and "ยอด" alone the account.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "account": (
+        "เช็คยอด", "เช็กยอด", "เชคยอด", "ดูยอด", "ยอดเงิน", "ยอดของฉัน", "ยอดฉัน", "ยอด", "ค้าง",
+        "ค้างจ่าย", "ค้างกี่เดือน", "จ่ายถึง", "ส่งถึง", "จ่ายครบ", "บัญชี", "บัญชีของฉัน",
+        "เงินสะสม", "สะสม", "ส่งเงิน", "ชำระ", "ค่าสัจจะ", "สัจจะ", "บัญชีฉัน",
+        "balance", "account", "arrears", "dues", "paid", "owe",
+    ),
+    "benefits": (
+        "สิทธิ", "สิทธ์", "สวัสดิการ", "เบิก", "ได้อะไร", "ได้เงิน", "ช่วยเหลืออะไร",
+        "benefit", "benefits", "claim", "claims", "entitled", "entitlement",
+    ),
+    "fund": (
+        "กองทุน", "ยอดกองทุน", "เงินกองทุน", "สถานะกองทุน", "เงินในกองทุน", "ข้อมูลกองทุน",
+        "fund", "transparency",
+    ),
+    "meetings": ("ประชุม", "สมัชชา", "นัดประชุม", "meeting", "meetings", "assembly"),
+    "register": (
+        "สมัคร", "สมัครสมาชิก", "สมัครกองทุน", "ลงทะเบียน", "เชื่อมบัญชี", "ผูกบัญชี",
+        "register", "registration", "sign up", "join", "link",
+    ),
+    "language": ("ภาษา", "เปลี่ยนภาษา", "english", "language", "ภาษาไทย", "thai"),
+    "mydata": ("ข้อมูลของฉัน", "ข้อมูลส่วนตัว", "ข้อมูลฉัน", "my data", "privacy", "personal data"),
+    "deletedata": ("ลบข้อมูล", "ลบบัญชี", "เลิกเชื่อม", "delete my data", "delete", "unlink"),
+    "menu": (
+        "เมนู", "ช่วยด้วย", "ช่วย", "วิธีใช้", "สวัสดี", "หวัดดี", "ดีครับ", "ดีค่ะ",
+        "help", "menu", "start", "hello", "hi",
+    ),
+}
+
+CANCEL_WORDS = frozenset({"ยกเลิก", "เลิก", "ไม่เอาแล้ว", "cancel", "stop", "ออก"})
+MENU_WORDS = frozenset({"เมนู", "menu", "/menu", "/start", "กลับ", "เมนูหลัก"})
+
+
+@cache
+def _patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    compiled = []
+    for intent, words in KEYWORDS.items():
+        for word in words:
+            if word.isascii():
+                pattern = re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
+            else:
+                pattern = re.compile(re.escape(word))
+            compiled.append((intent, word, pattern))
+    return compiled
+
+
+def detect_intent(normalized: str) -> str:
+    """The feature a normalized text asks for, or "unknown"."""
+    best, best_len = "unknown", 0
+    for intent, word, pattern in _patterns():
+        if len(word) > best_len and pattern.search(normalized):
+            best, best_len = intent, len(word)
+    return best

@@ -1,0 +1,50 @@
+"""Welcome, the main menu, cancel, and the answer to anything not understood."""
+
+from __future__ import annotations
+
+from handlers.base import Button, Context, Incoming, Reply, Text, handles
+
+
+def menu_buttons(ctx: Context) -> tuple[Button, ...]:
+    """Every feature, one tap away."""
+    linked = ctx.member is not None
+    buttons = [
+        ctx.button("menu.btn_account", "acct"),
+        ctx.button("menu.btn_benefits", "ben"),
+        ctx.button("menu.btn_fund", "fund"),
+        ctx.button("menu.btn_meetings", "meet"),
+    ]
+    if not linked:
+        buttons.insert(0, ctx.button("menu.btn_register", "reg"))
+    buttons += [ctx.button("menu.btn_mydata", "mydata"), ctx.button("menu.btn_language", "lang")]
+    return tuple(buttons)
+
+
+def menu_reply(ctx: Context, intro: str | None = None) -> Text:
+    return Text(intro or ctx.t("menu.choose"), menu_buttons(ctx))
+
+
+@handles(postbacks=("menu",), intents=("menu",))
+def welcome(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if ctx.member is not None:
+        greeting = ctx.t("menu.welcome_member", name=ctx.member.first_name)
+    else:
+        greeting = ctx.t("menu.welcome")
+    return [Text(greeting), menu_reply(ctx)]
+
+
+@handles(postbacks=("cancel",), intents=("cancel",))
+def cancel(incoming: Incoming, ctx: Context) -> list[Reply]:
+    had_dialog = ctx.state_name is not None
+    ctx.clear_state()
+    return [menu_reply(ctx, ctx.t("menu.cancelled" if had_dialog else "menu.nothing_to_cancel"))]
+
+
+@handles(intents=("unknown",))
+def not_understood(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if incoming.postback:
+        # A button from an old message whose feature has moved on.
+        return [menu_reply(ctx, ctx.t("menu.stale_button"))]
+    if not (incoming.text or "").strip():
+        return [menu_reply(ctx, ctx.t("menu.not_text"))]
+    return [menu_reply(ctx, ctx.t("menu.not_understood"))]

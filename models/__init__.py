@@ -1,0 +1,38 @@
+"""The data model. Importing this package registers every table on `Base.metadata`."""
+
+from models.audit import AuditLog, audit
+from models.base import Base, make_engine, make_sessionmaker, utcnow
+from models.chat import ChatAccount, DialogState, OutboxMessage, ProcessedEvent
+from models.claim import Claim, ClaimStatus
+from models.fund import BenefitRule, BenefitTier, Fund
+from models.ledger import ExpenseKind, FundExpense, FundIncome, IncomeSource, Payment
+from models.meeting import Meeting
+from models.member import Beneficiary, CommitteeRole, Member, MemberStatus
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "Beneficiary",
+    "BenefitRule",
+    "BenefitTier",
+    "ChatAccount",
+    "Claim",
+    "ClaimStatus",
+    "CommitteeRole",
+    "DialogState",
+    "ExpenseKind",
+    "Fund",
+    "FundExpense",
+    "FundIncome",
+    "IncomeSource",
+    "Meeting",
+    "Member",
+    "MemberStatus",
+    "OutboxMessage",
+    "Payment",
+    "ProcessedEvent",
+    "audit",
+    "make_engine",
+    "make_sessionmaker",
+    "utcnow",
+]

@@ -1,5 +1,5 @@
 """Conversation handlers, one module per feature. The router collects what each claims."""
 
-from handlers import menu
+from handlers import account, benefits, fund, meetings, menu, register, settings
 
-MODULES = [menu]
+MODULES = [menu, register, account, benefits, fund, meetings, settings]

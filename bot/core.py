@@ -64,10 +64,7 @@ class Core:
         now = self.now()
         state = session.get(DialogState, (incoming.channel, incoming.user_id))
         if state is not None:
-            updated = state.updated_at
-            if updated.tzinfo is None:  # SQLite returns naive datetimes
-                updated = updated.replace(tzinfo=ZoneInfo("UTC"))
-            if now - updated > timedelta(minutes=self.config.dialog_timeout_minutes):
+            if now - state.updated_at > timedelta(minutes=self.config.dialog_timeout_minutes):
                 session.delete(state)
                 state = None
         return Context(

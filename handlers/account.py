@@ -1,1 +1,73 @@
-"""(being written)"""
+"""My account: the member's contribution record (สัจจะ) and what to do about arrears."""
+
+from __future__ import annotations
+
+from domain.thai import format_date, format_month
+from handlers.base import Card, Context, Incoming, Reply, Row, handles
+from handlers.formatting import baht, format_duration
+from handlers.menu import require_member
+from handlers.queries import member_dues
+from models import MemberStatus
+
+
+@handles(postbacks=("acct",), intents=("account",))
+def account(incoming: Incoming, ctx: Context) -> list[Reply]:
+    refusal = require_member(incoming, ctx)
+    if refusal:
+        return refusal
+    member = ctx.member
+    assert member is not None
+    fund = member.fund
+    loc = ctx.locale
+    dues = member_dues(ctx.session, member, ctx.today)
+
+    rows = [
+        Row(ctx.t("account.member"), member.full_name),
+        Row(ctx.t("account.member_no"), member.member_no or ctx.t("account.no_number_yet")),
+        Row(ctx.t("account.fund"), fund.name(loc)),
+        Row(ctx.t("account.status"), ctx.t(f"common.status_{member.status.value}")),
+        Row(ctx.t("account.joined"),
+            f"{format_date(member.joined_on, loc)} ({format_duration(member.joined_on, ctx.today, loc)})"),
+        Row(ctx.t("account.dues"), ctx.t("account.dues_value", amount=baht(fund.dues_per_month, loc))),
+    ]
+    if dues.paid_through:
+        rows.append(Row(ctx.t("account.paid_through"), format_month(*dues.paid_through, loc)))
+    else:
+        rows.append(Row(ctx.t("account.paid_through"), ctx.t("account.nothing_paid")))
+    if dues.arrears_months:
+        rows.append(Row(ctx.t("account.arrears"), ctx.t(
+            "account.arrears_value", months=dues.arrears_months, amount=baht(dues.arrears_baht, loc))))
+    else:
+        rows.append(Row(ctx.t("account.arrears"), ctx.t("account.no_arrears")))
+    rows.append(Row(ctx.t("account.total_paid"), baht(dues.total_paid, loc)))
+
+    notes = []
+    if member.status == MemberStatus.PENDING:
+        notes.append(ctx.t("account.pending_note"))
+    elif member.status == MemberStatus.ACTIVE:
+        if dues.lapsed:
+            notes.append(ctx.t("account.lapsed_note", months=fund.lapse_after_missed_months))
+        elif dues.lapse_warning and dues.lapse_on:
+            notes.append(ctx.t("account.lapse_warning", date=format_date(dues.lapse_on, loc),
+                               months=fund.lapse_after_missed_months))
+        elif dues.arrears_months:
+            notes.append(ctx.t("account.arrears_note"))
+        elif dues.due_this_month:
+            notes.append(ctx.t("account.due_this_month",
+                               amount=baht(fund.dues_per_month, loc)))
+        else:
+            notes.append(ctx.t("account.all_paid"))
+    if member.status == MemberStatus.ACTIVE and (dues.arrears_months or dues.due_this_month):
+        how = fund.payment_info_en if loc == "en" else fund.payment_info_th
+        notes.append(ctx.t("account.how_to_pay", how=how or ctx.t("account.how_to_pay_default")))
+
+    alt = ctx.t("account.alt", paid_through=format_month(*dues.paid_through, loc)
+                if dues.paid_through else ctx.t("account.nothing_paid"))
+    return [Card(
+        title=ctx.t("account.title"),
+        rows=tuple(rows),
+        footer="\n".join(notes) or None,
+        buttons=(ctx.button("menu.btn_benefits", "ben"), ctx.button("menu.btn_fund", "fund"),
+                 ctx.button("menu.btn_menu", "menu")),
+        alt_text=alt,
+    )]

@@ -1,1 +1,82 @@
-"""(being written)"""
+"""Benefits: the fund's table in plain words, what this member can claim and from when."""
+
+from __future__ import annotations
+
+from domain.benefits import Eligibility, evaluate
+from domain.thai import format_date
+from handlers.base import Card, Context, Incoming, Reply, Row, Text, handles
+from handlers.formatting import baht, describe_amount, to_rule
+from handlers.menu import require_member
+from handlers.queries import member_claims, member_dues
+from models import MemberStatus
+
+
+def _verdict_text(ctx: Context, verdict, has_tiers: bool) -> str:
+    loc = ctx.locale
+    if verdict.status == Eligibility.ELIGIBLE:
+        text = ctx.t("benefits.eligible")
+        if has_tiers and verdict.amount is not None:
+            text += " " + ctx.t("benefits.amount_now", amount=baht(verdict.amount, loc))
+    elif verdict.status == Eligibility.FROM_DATE:
+        text = ctx.t("benefits.from_date", date=format_date(verdict.from_date, loc),
+                     reason=ctx.t(f"benefits.reason_{verdict.reason}"))
+        if has_tiers and verdict.amount is not None:
+            text += " " + ctx.t("benefits.amount_then", amount=baht(verdict.amount, loc))
+    else:
+        text = ctx.t("benefits.not_applicable", reason=ctx.t(f"benefits.reason_{verdict.reason}"))
+    if verdict.next_tier_on is not None and verdict.next_tier_amount is not None:
+        text += "\n" + ctx.t("benefits.next_tier", date=format_date(verdict.next_tier_on, loc),
+                             amount=baht(verdict.next_tier_amount, loc))
+    return text
+
+
+@handles(postbacks=("ben",), intents=("benefits",))
+def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
+    refusal = require_member(incoming, ctx)
+    if refusal:
+        return refusal
+    member = ctx.member
+    assert member is not None
+    fund = member.fund
+    loc = ctx.locale
+    active = member.status == MemberStatus.ACTIVE
+    dues = member_dues(ctx.session, member, ctx.today) if active else None
+    if dues is not None and dues.lapsed:
+        active = False  # three missed months end the membership, whatever the roster says yet
+
+    rows = []
+    for rule in fund.benefits:
+        verdict = evaluate(to_rule(rule), active=active, joined_on=member.joined_on,
+                           birth_date=member.birth_date, fund_waiting_days=fund.waiting_days,
+                           on=ctx.today)
+        if not active:
+            verdict = verdict.__class__(Eligibility.NOT_APPLICABLE,
+                                        reason="lapsed" if dues and dues.lapsed else "not_member")
+        value = describe_amount(rule, loc) + "\n" + _verdict_text(ctx, verdict, bool(rule.tiers))
+        rows.append(Row(rule.name(loc), value))
+
+    notes = [ctx.t("benefits.how_to_claim")]
+    if dues is not None and dues.arrears_months and not dues.lapsed:
+        notes.insert(0, ctx.t("benefits.arrears_caveat", months=dues.arrears_months))
+    replies: list[Reply] = [Card(
+        title=ctx.t("benefits.title", fund=fund.name(loc)),
+        rows=tuple(rows),
+        footer="\n".join(notes),
+        alt_text=ctx.t("benefits.alt", fund=fund.name(loc)),
+    )]
+
+    claims = member_claims(ctx.session, member.id)
+    if claims:
+        names = {rule.code: rule.name(loc) for rule in fund.benefits}
+        claim_rows = tuple(
+            Row(f"{format_date(c.submitted_on, loc, short=True)} {names.get(c.benefit_code, c.benefit_code)}",
+                f"{baht(c.amount, loc)} · {ctx.t('benefits.claim_' + c.status.value)}")
+            for c in claims
+        )
+        replies.append(Card(title=ctx.t("benefits.claims_title"), rows=claim_rows,
+                            buttons=(ctx.button("menu.btn_account", "acct"),
+                                     ctx.button("menu.btn_menu", "menu"))))
+    else:
+        replies.append(Text(ctx.t("benefits.no_claims"),
+                            (ctx.button("menu.btn_account", "acct"), ctx.button("menu.btn_menu", "menu"))))
+    return replies

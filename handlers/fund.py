@@ -1,1 +1,101 @@
-"""(being written)"""
+"""Fund status: members, coverage, balance by source, benefits paid (the seed's transparency)."""
+
+from __future__ import annotations
+
+from sqlalchemy import distinct, func, select
+
+from domain.balance import SOURCES
+from domain.thai import format_date, format_number
+from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, handles
+from handlers.formatting import baht
+from handlers.queries import fund_figures
+from models import Fund, Member, MemberStatus
+
+
+def fund_card(ctx: Context, fund: Fund) -> Card:
+    loc = ctx.locale
+    figures = fund_figures(ctx.session, fund, ctx.today)
+    balance = figures.balance
+    rows = [Row(ctx.t("fund.members"), ctx.t("fund.people", n=format_number(figures.active_members)))]
+    if figures.coverage is not None and fund.population:
+        rows.append(Row(ctx.t("fund.coverage"), ctx.t(
+            "fund.coverage_value", pct=figures.coverage, population=format_number(fund.population))))
+    rows.append(Row(ctx.t("fund.balance"), baht(balance.balance, loc)))
+    for source in SOURCES:
+        amount = balance.income_by_source[source]
+        if amount:
+            rows.append(Row(ctx.t(f"fund.source_{source}"),
+                            f"{baht(amount, loc)} ({balance.shares[source]}%)"))
+    rows.append(Row(ctx.t("fund.benefits_total"), baht(balance.benefits_paid, loc)))
+    if balance.costs:
+        rows.append(Row(ctx.t("fund.costs"), baht(balance.costs, loc)))
+    rows.append(Row(ctx.t("fund.benefits_this_year", year=_year(ctx)), ctx.t(
+        "fund.benefits_this_year_value", n=format_number(figures.claims_paid_this_year),
+        amount=baht(figures.benefits_this_year, loc))))
+    return Card(
+        title=fund.name(loc),
+        rows=tuple(rows),
+        footer=ctx.t("common.as_of", date=format_date(ctx.today, loc)),
+        buttons=(ctx.button("menu.btn_meetings", "meet"), ctx.button("menu.btn_menu", "menu")),
+        alt_text=ctx.t("fund.alt", fund=fund.name(loc), balance=baht(balance.balance, loc)),
+    )
+
+
+def _year(ctx: Context) -> int:
+    return ctx.today.year + 543 if ctx.locale == "th" else ctx.today.year
+
+
+def _districts(ctx: Context) -> list[tuple[str, str]]:
+    """(Thai, English) district names, in a stable order so a button's index stays valid."""
+    rows = ctx.session.execute(
+        select(distinct(Fund.district_th), Fund.district_en).order_by(Fund.district_th))
+    return [(th, en) for th, en in rows]
+
+
+@handles(postbacks=("fund", "fund:"), intents=("fund",))
+def fund_status(incoming: Incoming, ctx: Context) -> list[Reply]:
+    data = incoming.postback or "fund"
+    if data.startswith("fund:show:"):
+        fund = ctx.session.scalar(select(Fund).where(Fund.code == data.removeprefix("fund:show:")))
+        if fund is not None:
+            return [fund_card(ctx, fund)]
+    if data.startswith("fund:dist:"):
+        districts = _districts(ctx)
+        index = data.removeprefix("fund:dist:")
+        if index.isdigit() and int(index) < len(districts):
+            return [_fund_choice(ctx, districts[int(index)][0])]
+    if data == "fund" and ctx.member is not None and not incoming.in_group:
+        return [fund_card(ctx, ctx.member.fund)]
+    return [_network_overview(ctx)]
+
+
+def _network_overview(ctx: Context) -> Reply:
+    """For someone not linked (or in a group): the network's totals, then pick a fund."""
+    funds = ctx.session.scalar(select(func.count()).select_from(Fund)) or 0
+    members = ctx.session.scalar(
+        select(func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)) or 0
+    districts = _districts(ctx)
+    buttons = tuple(
+        Button(ctx.t("fund.district_button", district=en if ctx.locale == "en" else th), f"fund:dist:{i}")
+        for i, (th, en) in enumerate(districts))
+    return Text(ctx.t("fund.network", funds=funds, members=format_number(members)), buttons)
+
+
+def _fund_choice(ctx: Context, district_th: str) -> Reply:
+    funds = ctx.session.scalars(select(Fund).where(Fund.district_th == district_th).order_by(Fund.code))
+    buttons = tuple(Button(short_fund_name(f, ctx.locale), f"fund:show:{f.code}") for f in funds)
+    return Text(ctx.t("fund.pick_fund"), buttons)
+
+
+def short_fund_name(fund: Fund, locale: str) -> str:
+    """A button label of at most 20 characters (LINE's quick-reply limit)."""
+    if locale == "en":
+        name = fund.name_en.replace("Subdistrict Administrative Organization", "SAO")
+        name = name.replace("Subdistrict Municipality", "SM").replace("Town Municipality", "TM")
+        name = name.replace("Municipality", "Mun.")
+    else:
+        name = fund.name_th
+        for long, short in (("องค์การบริหารส่วนตำบล", "อบต."), ("เทศบาลตำบล", "ทต."),
+                            ("เทศบาลเมือง", "ทม."), ("เทศบาลนคร", "ทน.")):
+            name = name.replace(long, short)
+    return name if len(name) <= 20 else name[:19] + "…"

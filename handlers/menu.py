@@ -48,3 +48,13 @@ def not_understood(incoming: Incoming, ctx: Context) -> list[Reply]:
     if not (incoming.text or "").strip():
         return [menu_reply(ctx, ctx.t("menu.not_text"))]
     return [menu_reply(ctx, ctx.t("menu.not_understood"))]
+
+
+def require_member(incoming: Incoming, ctx: Context) -> list[Reply] | None:
+    """The answer when personal data cannot be shown here; None when it can."""
+    if incoming.in_group:
+        return [Text(ctx.t("menu.private_only"))]
+    if ctx.member is None:
+        return [Text(ctx.t("menu.need_register"),
+                     (ctx.button("menu.btn_register", "reg"), ctx.button("menu.btn_menu", "menu")))]
+    return None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import AwareDateTime, Base, utcnow
 from models.member import Member
 
 
@@ -25,11 +25,11 @@ class ChatAccount(Base):
     )
     locale: Mapped[str] = mapped_column(String(2), default="th")
     display_name: Mapped[str | None] = mapped_column(String(200))
-    linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    unreachable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    linked_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    unreachable_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     failed_link_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    link_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    link_locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     member: Mapped[Member | None] = relationship()
 
@@ -43,7 +43,7 @@ class DialogState(Base):
     external_user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     state: Mapped[str] = mapped_column(String(50))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
 
 class ProcessedEvent(Base):
@@ -55,7 +55,7 @@ class ProcessedEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str] = mapped_column(String(100))
-    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    processed_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
 
 class OutboxMessage(Base):
@@ -72,7 +72,7 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     member: Mapped[Member | None] = relationship()

@@ -6,10 +6,10 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import AwareDateTime, Base, utcnow
 from models.fund import MONEY
 from models.member import Member
 
@@ -29,7 +29,7 @@ class Payment(Base):
     recorded_by: Mapped[str] = mapped_column(String(100))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id", ondelete="RESTRICT"))
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     member: Mapped[Member] = relationship()
 

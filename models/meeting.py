@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import AwareDateTime, Base, utcnow
 from models.fund import Fund
 
 
@@ -20,12 +20,12 @@ class Meeting(Base):
     )
     title_th: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    starts_at: Mapped[datetime] = mapped_column(AwareDateTime, index=True)
     place_th: Mapped[str] = mapped_column(String(300))
     place_en: Mapped[str] = mapped_column(String(300))
     agenda_th: Mapped[str | None] = mapped_column(Text)
     agenda_en: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     fund: Mapped[Fund | None] = relationship()
 

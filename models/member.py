@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Date,
-    DateTime,
     Enum,
     ForeignKey,
     Index,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import AwareDateTime, Base, utcnow
 from models.fund import Fund
 
 
@@ -51,9 +50,9 @@ class Member(Base):
         default=MemberStatus.ACTIVE,
     )
     preferred_language: Mapped[str] = mapped_column(String(2), default="th")
-    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     consent_version: Mapped[str | None] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     fund: Mapped[Fund] = relationship()
     beneficiaries: Mapped[list[Beneficiary]] = relationship(
@@ -85,6 +84,6 @@ class CommitteeRole(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="RESTRICT"))
     role: Mapped[str] = mapped_column(String(20))  # committee | treasurer | admin
-    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    granted_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     member: Mapped[Member] = relationship()

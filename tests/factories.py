@@ -99,3 +99,13 @@ def make_meeting(session: Session, fund: Fund | None, starts_at: datetime, title
     session.add(meeting)
     session.flush()
     return meeting
+
+
+def link_chat(session: Session, user: str, member: Member, *, channel: str = "simulator",
+              locale: str = "th") -> None:
+    """Link a chat user to a member directly (registration itself is tested elsewhere)."""
+    from models import ChatAccount
+
+    session.add(ChatAccount(channel=channel, external_user_id=user, member_id=member.id,
+                            locale=locale, linked_at=datetime.now(BANGKOK)))
+    session.flush()

@@ -1,0 +1,109 @@
+"""Presentation shared by handlers: dates with weekdays, durations, status labels, amounts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+
+from babel.dates import get_day_names
+
+from domain.benefits import Rule, Tier
+from domain.thai import format_baht, format_date
+from locales import translate
+from models import BenefitRule
+
+
+@cache
+def _weekdays(locale: str) -> dict[int, str]:
+    return dict(get_day_names("wide", locale="th" if locale == "th" else "en"))
+
+
+def format_day(d: date, locale: str) -> str:
+    """'วันอังคารที่ 15 ธันวาคม 2569' / 'Tuesday 15 December 2026'."""
+    if locale == "th":
+        return f"{_weekdays('th')[d.weekday()]}ที่ {format_date(d, 'th')}"
+    return f"{_weekdays('en')[d.weekday()]} {format_date(d, 'en')}"
+
+
+def format_time(t: datetime, locale: str) -> str:
+    return f"{t:%H:%M} น." if locale == "th" else f"{t:%H:%M}"
+
+
+def years_months(start: date, on: date) -> tuple[int, int]:
+    months = (on.year - start.year) * 12 + on.month - start.month - (on.day < start.day)
+    months = max(months, 0)
+    return divmod(months, 12)
+
+
+def format_duration(start: date, on: date, locale: str) -> str:
+    years, months = years_months(start, on)
+    parts = []
+    if years:
+        parts.append(count_text(locale, "year", years))
+    if months or not years:
+        parts.append(count_text(locale, "month", months))
+    return " ".join(parts)
+
+
+def count_text(locale: str, unit: str, n: int) -> str:
+    """'1 year' / '3 years' (Thai has no plural: '1 ปี' / '3 ปี')."""
+    return translate(locale, f"common.{unit}" if n == 1 else f"common.{unit}s", n=n)
+
+
+def baht(amount: Decimal | int, locale: str) -> str:
+    return format_baht(amount, locale)
+
+
+def to_rule(rule: BenefitRule) -> Rule:
+    return Rule(
+        code=rule.code,
+        amount=rule.amount,
+        per=rule.per,
+        max_per_event=rule.max_per_event,
+        max_per_year=rule.max_per_year,
+        min_age=rule.min_age,
+        max_age=rule.max_age,
+        min_years=rule.min_years,
+        waiting_days=rule.waiting_days,
+        tiers=tuple(Tier(t.min_years, t.amount) for t in rule.tiers),
+    )
+
+
+def years_text(years: Decimal, locale: str) -> str:
+    """0.5 → '6 เดือน'; 3 → '3 ปี'."""
+    months = int(years * 12)
+    if months % 12:
+        return count_text(locale, "month", months)
+    return count_text(locale, "year", months // 12)
+
+
+def describe_amount(rule: BenefitRule, locale: str) -> str:
+    """The benefit in plain words: 'คืนละ 200 บาท ไม่เกิน 600 บาทต่อครั้ง และ 1,000 บาทต่อปี'."""
+    t = lambda key, **kw: translate(locale, f"common.{key}", **kw)  # noqa: E731
+    if rule.tiers:
+        low = min(x.amount for x in rule.tiers)
+        high = max(x.amount for x in rule.tiers)
+        text = t("tiered", low=baht(low, locale), high=baht(high, locale))
+    else:
+        text = t(f"per_{rule.per}", amount=baht(rule.amount or 0, locale))
+    limits = []
+    if rule.max_per_event is not None:
+        limits.append(t("max_per_event", amount=baht(rule.max_per_event, locale)))
+    if rule.max_per_year is not None:
+        limits.append(t("max_per_year", amount=baht(rule.max_per_year, locale)))
+    if limits:
+        text += " " + t("limits", limits=t("and").join(limits))
+    conditions = []
+    if rule.min_age is not None:
+        conditions.append(t("cond_min_age", age=rule.min_age))
+    if rule.max_age is not None:
+        conditions.append(t("cond_max_age", age=rule.max_age))
+    if rule.min_years is not None:
+        conditions.append(t("cond_min_years", years=years_text(rule.min_years, locale)))
+    if conditions:
+        text += "\n" + t("conditions", conditions=", ".join(conditions))
+    note = rule.note(locale)
+    if note:
+        text += "\n" + note
+    return text

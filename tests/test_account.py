@@ -1,0 +1,106 @@
+"""My account through the simulator: balance, paid-through month, arrears, lapse warning."""
+
+from datetime import date
+
+import pytest
+
+from models import MemberStatus
+from tests.factories import link_chat, make_fund, make_member, pay
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["kongtun"].Session
+
+
+def _member(db, user="U-test-1", locale="th", **kwargs):
+    with db() as s, s.begin():
+        fund = make_fund(s)
+        member = make_member(s, fund, **kwargs)
+        link_chat(s, user, member, locale=locale)
+        return member.id
+
+
+def _card(chat):
+    cards = [r for r in chat.last if "card" in r]
+    assert cards, chat.last
+    return {row["label"]: row["value"] for row in cards[0]["card"]["rows"]}, cards[0]
+
+
+def test_paid_up_member_sees_balance_in_thai_with_buddhist_era(db, chat):
+    # Joined March 2018; 105 months paid = March 2018 .. November 2026.
+    _member(db, joined_on=date(2018, 3, 1), months_paid=105)
+    chat.say("เช็คยอด")
+    rows, card = _card(chat)
+    assert rows["ชำระถึงเดือน"] == "พฤศจิกายน 2569"
+    assert rows["ค้างชำระ"] == "ไม่มี"
+    assert rows["ยอดชำระสะสม"] == "3,150 บาท"
+    assert rows["เป็นสมาชิกตั้งแต่"].startswith("1 มีนาคม 2561")
+    assert "8 ปี 8 เดือน" in rows["เป็นสมาชิกตั้งแต่"]
+    assert rows["เลขที่สมาชิก"]
+    assert "ชำระครบแล้ว" in card["card"]["footer"]
+    # The plain text carries the same content as the card.
+    assert "ชำระถึงเดือน: พฤศจิกายน 2569" in card["text"]
+
+
+def test_two_months_behind_warns_of_lapse_with_date_and_how_to_pay(db, chat):
+    # 103 months: March 2018 .. September 2026. October has ended unpaid; November is due.
+    _member(db, joined_on=date(2018, 3, 1), months_paid=103)
+    chat.say("ค้างกี่เดือน")
+    rows, card = _card(chat)
+    assert rows["ชำระถึงเดือน"] == "กันยายน 2569"
+    assert rows["ค้างชำระ"] == "1 เดือน (30 บาท)"
+    footer = card["card"]["footer"]
+    assert "วิธีชำระ" in footer
+
+    with db() as s, s.begin():
+        from models import Member
+        m = s.query(Member).one()
+        pay(s, m, -30, on=date(2026, 11, 1))  # a reversal: one month less
+    chat.say("ยอดเงิน")
+    rows, card = _card(chat)
+    assert rows["ค้างชำระ"] == "2 เดือน (60 บาท)"
+    assert "1 ธันวาคม 2569" in card["card"]["footer"]
+    assert "สิ้นสภาพ" in card["card"]["footer"]
+
+
+def test_partial_payment_counts_whole_months_only(db, chat):
+    mid = _member(db, joined_on=date(2026, 6, 1), months_paid=0)
+    with db() as s, s.begin():
+        from models import Member
+        pay(s, s.get(Member, mid), 100, on=date(2026, 6, 5))  # 3 months and 10 baht credit
+    chat.say("balance")
+    rows, _ = _card(chat)
+    assert rows["ชำระถึงเดือน"] == "สิงหาคม 2569"
+    assert rows["ค้างชำระ"] == "2 เดือน (60 บาท)"
+
+
+def test_pending_applicant_sees_pending_not_arrears_advice(db, chat):
+    _member(db, status=MemberStatus.PENDING, member_no=None, joined_on=date(2026, 11, 20))
+    chat.press("acct")
+    rows, card = _card(chat)
+    assert rows["สถานะ"] == "รออนุมัติ"
+    assert "รอคณะกรรมการอนุมัติ" in card["card"]["footer"]
+    assert "วิธีชำระ" not in card["card"]["footer"]
+
+
+def test_account_in_english(db, chat):
+    _member(db, locale="en", joined_on=date(2018, 3, 1), months_paid=105)
+    chat.say("my balance please")
+    rows, card = _card(chat)
+    assert rows["Paid through"] == "November 2026"
+    assert rows["Total paid"] == "3,150 baht"
+    assert card["alt_text"] == "Dues balance: paid through November 2026"
+
+
+def test_not_linked_is_asked_to_register(chat):
+    chat.say("เช็คยอด")
+    assert "ลงทะเบียนก่อน" in chat.text
+    assert "reg" in {b["postback"] for b in chat.buttons()}
+
+
+def test_thai_digits_and_spaces_in_free_text(db, chat):
+    _member(db, joined_on=date(2018, 3, 1), months_paid=105)
+    chat.say(" ยอด\u200bเงิน ")
+    rows, _ = _card(chat)
+    assert rows["ชำระถึงเดือน"] == "พฤศจิกายน 2569"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from domain.balance import SOURCES
 from domain.thai import format_date, format_number
@@ -48,7 +48,7 @@ def _year(ctx: Context) -> int:
 def _districts(ctx: Context) -> list[tuple[str, str]]:
     """(Thai, English) district names, in a stable order so a button's index stays valid."""
     rows = ctx.session.execute(
-        select(distinct(Fund.district_th), Fund.district_en).order_by(Fund.district_th))
+        select(Fund.district_th, Fund.district_en).distinct().order_by(Fund.district_th))
     return [(th, en) for th, en in rows]
 
 

@@ -1,0 +1,103 @@
+"""Language, my data and delete my data through the simulator."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from models import AuditLog, ChatAccount, Member, MemberStatus
+from tests.factories import link_chat, make_fund, make_member
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["kongtun"].Session
+
+
+def test_switch_to_english_and_back(db, chat):
+    chat.say("ภาษา")
+    chat.tap("English")
+    assert "Language changed to English" in chat.text
+    assert "My balance" in [b["label"] for b in chat.buttons()]
+    chat.say("hello")
+    assert "welcome" in chat.text.lower()
+    chat.press("lang:th")
+    assert "ภาษาไทย" in chat.text
+
+
+def test_language_is_remembered_on_the_member(db, chat):
+    with db() as s, s.begin():
+        member = make_member(s, make_fund(s))
+        link_chat(s, "U-test-1", member)
+    chat.press("lang:en")
+    with db() as s:
+        assert s.scalars(select(Member)).one().preferred_language == "en"
+
+
+def test_my_data_is_masked(db, chat):
+    with db() as s, s.begin():
+        member = make_member(s, make_fund(s), national_id="3100600445635", phone="+66812345678")
+        member.consent_at = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
+        member.consent_version = "2026-11"
+        link_chat(s, "U-test-1", member)
+    chat.say("ข้อมูลของฉัน")
+    rows = {r["label"]: r["value"] for r in chat.last[0]["card"]["rows"]}
+    assert rows["เลขประจำตัวประชาชน"] == "x-xxxx-xxxx5-63-5"
+    assert rows["เบอร์โทรศัพท์"] == "08x-xxx-5678"
+    assert rows["วันเกิด"] == "15 มกราคม 2510"
+    assert "1 พฤศจิกายน 2569" in rows["ความยินยอม"]
+    assert "3100600445635" not in chat.text and "0812345678" not in chat.text
+
+
+def test_delete_asks_first_and_cancel_keeps_everything(db, chat):
+    with db() as s, s.begin():
+        link_chat(s, "U-test-1", make_member(s, make_fund(s)))
+    chat.say("ลบข้อมูล")
+    assert "del:yes" in {b["postback"] for b in chat.buttons()}
+    chat.tap("ยกเลิก")
+    with db() as s:
+        assert s.scalars(select(ChatAccount)).one().member_id is not None
+
+
+def test_delete_unlinks_but_keeps_the_fund_record(db, chat):
+    with db() as s, s.begin():
+        member = make_member(s, make_fund(s), months_paid=12)
+        link_chat(s, "U-test-1", member)
+    chat.press("del")
+    chat.press("del:yes")
+    assert "เรียบร้อย" in chat.text
+    with db() as s:
+        assert s.scalars(select(ChatAccount)).all() == []
+        assert s.scalars(select(Member)).one().status == MemberStatus.ACTIVE
+        log = s.scalars(select(AuditLog).where(AuditLog.action == "chat.delete")).one()
+        assert log.detail["application_removed"] is False
+    chat.say("เช็คยอด")  # a fresh, unlinked start
+    assert "ลงทะเบียนก่อน" in chat.text
+
+
+def test_delete_removes_an_unapproved_application(db, chat):
+    with db() as s, s.begin():
+        applicant = make_member(s, make_fund(s), status=MemberStatus.PENDING, member_no=None,
+                                joined_on=date(2026, 11, 28))
+        link_chat(s, "U-test-1", applicant)
+    chat.press("del:yes")
+    assert "ใบสมัคร" in chat.text
+    with db() as s:
+        assert s.scalars(select(Member)).all() == []
+
+
+def test_group_chat_never_shows_personal_data(app, db):
+    from bot.core import Core  # noqa: F401 - the same dispatch path as the channels use
+    from handlers.base import Incoming
+
+    with db() as s, s.begin():
+        link_chat(s, "U-group-member", make_member(s, make_fund(s), months_paid=12))
+    core = app.extensions["kongtun"]
+    for data in ("acct", "ben", "mydata", "del:yes"):
+        replies = core.handle(Incoming(channel="simulator", user_id="U-group-member", postback=data,
+                                       in_group=True))
+        text = "\n".join(r.text for r in replies)
+        assert "แชตส่วนตัว" in text, data
+        assert "สมชาย" not in text
+    with db() as s:
+        assert s.scalars(select(ChatAccount)).one().member_id is not None

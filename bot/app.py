@@ -30,6 +30,15 @@ def create_app(config: Config | None = None, clock: Callable[[], datetime] | Non
             return jsonify(status="error", database="unreachable"), 503
         return jsonify(status="ok", database="ok")
 
+    # A channel without credentials is simply not served: its webhook answers 404.
+    if config.line_enabled:
+        from bot.channels import line
+
+        line.init_app(app)
+    if config.telegram_enabled:
+        from bot.channels import telegram
+
+        telegram.init_app(app)
     if config.simulator:
         from bot.channels.simulator import blueprint as simulator
 

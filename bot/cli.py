@@ -162,5 +162,15 @@ def stats() -> None:
         click.echo(f"{'total':<18}{total:>9,}")
 
 
+def _add_channel_commands() -> None:
+    from bot.channels.line_admin import line_cli
+    from bot.channels.telegram_admin import telegram_cli
+
+    main.add_command(line_cli)
+    main.add_command(telegram_cli)
+
+
+_add_channel_commands()
+
 if __name__ == "__main__":
     main()

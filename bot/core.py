@@ -63,10 +63,10 @@ class Core:
             account.display_name = incoming.display_name
         now = self.now()
         state = session.get(DialogState, (incoming.channel, incoming.user_id))
-        if state is not None:
-            if now - state.updated_at > timedelta(minutes=self.config.dialog_timeout_minutes):
-                session.delete(state)
-                state = None
+        timeout = timedelta(minutes=self.config.dialog_timeout_minutes)
+        if state is not None and now - state.updated_at > timeout:
+            session.delete(state)  # an abandoned dialog: start afresh
+            state = None
         return Context(
             session=session,
             account=account,

@@ -57,6 +57,19 @@ class Core:
                 locale = _locale_of(session, incoming)
             return [Text(translate(locale, "menu.error"))]
 
+    def set_reachable(self, channel: str, user_id: str, reachable: bool) -> None:
+        """A user blocked or unblocked the bot (LINE unfollow/follow, Telegram my_chat_member).
+
+        Nothing is pushed to an unreachable account; the flag is idempotent, so redeliveries are
+        harmless and need no event id.
+        """
+        with self.Session() as session, session.begin():
+            account = get_or_create_account(session, channel, user_id)
+            if reachable:
+                account.unreachable_at = None
+            elif account.unreachable_at is None:
+                account.unreachable_at = self.now()
+
     def _context(self, session: Session, incoming: Incoming) -> Context:
         account = get_or_create_account(session, incoming.channel, incoming.user_id)
         if incoming.display_name and account.display_name != incoming.display_name:

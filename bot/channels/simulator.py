@@ -21,6 +21,11 @@ def _bad_request(message: str):
     return jsonify(error=message), 400
 
 
+def _valid_user(user: object) -> bool:
+    # Printable only: a NUL in an id makes PostgreSQL refuse the query (a 500, not a 400).
+    return isinstance(user, str) and bool(user.strip()) and len(user) <= MAX_USER and user.isprintable()
+
+
 @blueprint.get("/")
 def page():
     return render_template("simulator.html")
@@ -30,19 +35,20 @@ def page():
 def messages():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _bad_request("body must be a JSON object")
+        hint = "" if request.is_json else " (send Content-Type: application/json)"
+        return _bad_request("body must be a JSON object" + hint)
     user = body.get("user")
     text = body.get("text")
     postback = body.get("postback")
-    if not isinstance(user, str) or not user.strip() or len(user) > MAX_USER:
-        return _bad_request(f"'user' must be a non-empty string of at most {MAX_USER} characters")
+    if not _valid_user(user):
+        return _bad_request(f"'user' must be a non-empty printable string of at most {MAX_USER} characters")
     if (text is None) == (postback is None):
         return _bad_request("send exactly one of 'text' or 'postback'")
-    if text is not None and (not isinstance(text, str) or len(text) > MAX_TEXT):
-        return _bad_request(f"'text' must be a string of at most {MAX_TEXT} characters")
+    if text is not None and (not isinstance(text, str) or len(text) > MAX_TEXT or "\x00" in text):
+        return _bad_request(f"'text' must be a string of at most {MAX_TEXT} characters, without NUL")
     if postback is not None and (not isinstance(postback, str) or not postback.isascii()
-                                 or not 0 < len(postback) <= 64):
-        return _bad_request("'postback' must be ASCII button data of 1 to 64 characters")
+                                 or not postback.isprintable() or not 0 < len(postback) <= 64):
+        return _bad_request("'postback' must be printable ASCII button data of 1 to 64 characters")
     incoming = Incoming(
         channel=CHANNEL,
         user_id=user.strip(),
@@ -57,7 +63,7 @@ def messages():
 @blueprint.get("/simulator/api/inbox")
 def inbox():
     user = request.args.get("user", "").strip()
-    if not user or len(user) > MAX_USER:
+    if not _valid_user(user):
         return _bad_request("give ?user=<id>")
     core = current_app.extensions["kongtun"]
     with core.Session() as session:

@@ -31,7 +31,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "language": ("ภาษา", "เปลี่ยนภาษา", "english", "language", "ภาษาไทย", "thai"),
     "mydata": ("ข้อมูลของฉัน", "ข้อมูลส่วนตัว", "ข้อมูลฉัน", "my data", "privacy", "personal data"),
-    "deletedata": ("ลบข้อมูล", "ลบบัญชี", "เลิกเชื่อม", "delete my data", "delete", "unlink"),
+    "deletedata": (
+        "ลบข้อมูล", "ลบข้อมูลของฉัน", "ลบข้อมูลส่วนตัว", "ลบบัญชี", "เลิกเชื่อม",
+        "delete my data", "delete", "unlink",
+    ),
     "menu": (
         "เมนู", "ช่วยด้วย", "ช่วย", "วิธีใช้", "สวัสดี", "หวัดดี", "ดีครับ", "ดีค่ะ",
         "help", "menu", "start", "hello", "hi",

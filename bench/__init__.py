@@ -1,0 +1,1 @@
+"""Throughput benchmark: simulator messages per second against a bare Flask baseline (`make bench`)."""

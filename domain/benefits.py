@@ -86,6 +86,9 @@ def evaluate(
         lowest = min(t.min_years for t in rule.tiers)
         starts.append((years_to_date(joined_on, lowest), "years"))
     from_date, reason = max(starts, key=lambda s: s[0])
+    if rule.max_age is not None and from_date > on and full_years(birth_date, from_date) > rule.max_age:
+        # The other conditions are met only after the member has passed the age limit: never eligible.
+        return Verdict(Eligibility.NOT_APPLICABLE, reason="too_old")
 
     when = max(from_date, on)
     amount = tier_amount(rule, joined_on, when) if rule.tiers else rule.amount

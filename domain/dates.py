@@ -30,8 +30,12 @@ def first_of_month(index: int) -> date:
 
 
 def full_years(start: date, on: date) -> int:
-    """Whole years from `start` to `on` (an age, or years of membership)."""
+    """Whole years from `start` to `on` (an age, or years of membership).
+
+    The nth anniversary is `add_months(start, 12 * n)`, the same date the benefit rules use, so a
+    29 February start has its anniversary on 28 February in common years.
+    """
     years = on.year - start.year
-    if (on.month, on.day) < (start.month, start.day):
+    if add_months(start, 12 * years) > on:
         years -= 1
     return years

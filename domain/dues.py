@@ -60,7 +60,8 @@ def dues_status(
         paid_through=month_from_index(last_paid) if months_paid else None,
         credit=credit,
         arrears_months=arrears,
-        arrears_baht=dues_per_month * arrears,
+        # What brings the member up to date: a partial credit already counts towards it.
+        arrears_baht=max(dues_per_month * arrears - credit, Decimal(0)) if arrears else Decimal(0),
         due_this_month=due_now,
         lapse_on=lapse_on,
         lapsed=lapsed,

@@ -58,9 +58,9 @@ def parse_mobile(text: str) -> str | None:
     """A Thai mobile number as E.164 (+66812345678), or None."""
     digits = re.sub(r"[\s\-().]", "", to_arabic_digits(text))
     if digits.startswith("+66"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("66") and len(digits) == 11:
-        digits = "0" + digits[2:]
+        digits = "0" + digits[3:].removeprefix("0")  # "+66 081..." is typed too
+    elif digits.startswith("66") and len(digits) in (11, 12):
+        digits = "0" + digits[2:].removeprefix("0")
     if not re.fullmatch(r"0[689]\d{8}", digits):
         return None
     return "+66" + digits[1:]

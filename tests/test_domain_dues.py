@@ -179,13 +179,11 @@ def test_arrears_baht_follows_the_funds_dues():
     assert s.arrears_baht == Decimal(150)
 
 
-def test_arrears_baht_counts_whole_months_and_credit_is_reported_apart():
-    # Convention (reported, not changed): arrears in baht are the unpaid months times the dues; a partial
-    # credit is reported in `credit`, not subtracted. Paid 40 (January + 10 credit), now March: February
-    # is in arrears, 30 baht, and 10 baht are already there towards it.
+def test_arrears_baht_is_what_brings_the_member_up_to_date():
+    # Paid 40 (January + 10 credit), now March: February is in arrears, and 20 baht settle it.
     s = status(40, date(2026, 3, 5))
     assert s.arrears_months == 1
-    assert s.arrears_baht == Decimal(30)
+    assert s.arrears_baht == Decimal(20)
     assert s.credit == Decimal(10)
 
 

@@ -136,6 +136,8 @@ def test_mobile_in_any_usual_shape_becomes_e164(text):
     ("061-234-5678", "+66612345678"),
     ("091-234-5678", "+66912345678"),
     ("+66912345678", "+66912345678"),
+    ("+66 081-234-5678", "+66812345678"),  # the trunk 0 kept after the country code
+    ("660812345678", "+66812345678"),
 ])
 def test_mobile_prefixes_06_08_09(text, e164):
     assert parse_mobile(text) == e164

@@ -72,7 +72,7 @@ def test_partial_payment_counts_whole_months_only(db, chat):
     chat.say("balance")
     rows, _ = _card(chat)
     assert rows["ชำระถึงเดือน"] == "สิงหาคม 2569"
-    assert rows["ค้างชำระ"] == "2 เดือน (60 บาท)"
+    assert rows["ค้างชำระ"] == "2 เดือน (50 บาท)"  # the 10 baht credit counts towards it
 
 
 def test_pending_applicant_sees_pending_not_arrears_advice(db, chat):

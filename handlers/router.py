@@ -55,7 +55,9 @@ class Router:
             if route is None:
                 return self._intent("unknown", incoming, ctx)
             # A button from another feature leaves the dialog, as a tap on the menu would.
-            if ctx.state_name and ctx.state_name not in route.states:
+            # The cancel button is the exception: it must see the dialog it is cancelling.
+            is_cancel = route is self.intents.get("cancel")
+            if ctx.state_name and ctx.state_name not in route.states and not is_cancel:
                 ctx.clear_state()
             return route.func(incoming, ctx)
 

@@ -124,8 +124,8 @@ def run(args: argparse.Namespace) -> dict:
             app.extensions["kongtun"].engine.dispose()
     return {
         "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "command": "make bench  (.venv/bin/python -m bench "
-                   f"--rounds {args.rounds} --requests {args.requests} --warmup {args.warmup})",
+        "command": "python -m bench "
+                   f"--rounds {args.rounds} --requests {args.requests} --warmup {args.warmup}",
         "machine": machine(),
         "database": "SQLite, a temporary file, migrated and seeded with the demo",
         "request": {"path": PATH, "body": {"user": USER, "text": TEXT}},

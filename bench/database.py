@@ -32,8 +32,9 @@ def prepare_database(url: str, *, id_key: str, today: date, now: datetime, user:
     upgrade(url)
     engine = make_engine(url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
-            seed_demo(session, id_key=id_key, today=today)
+        with make_sessionmaker(engine)() as session:
+            seed_demo(session, id_key=id_key, today=today)  # commits what it adds
+            session.commit()
         with make_sessionmaker(engine)() as session, session.begin():
             payments = func.count(Payment.id)
             member = session.execute(

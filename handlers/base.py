@@ -39,6 +39,9 @@ class Button:
 class Text:
     text: str
     buttons: tuple[Button, ...] = ()
+    # Ask for the user's own phone number with a share button where the platform has one
+    # (Telegram's contact keyboard); other channels show the text and buttons as usual.
+    request_contact: bool = False
 
 
 @dataclass(frozen=True)

@@ -219,9 +219,10 @@ def _prompt(ctx: Context) -> Text | Card:
         return Text(ctx.t("register.ask_name"), (cancel,))
     if state == S_APPLY_PHONE:
         text = ctx.t("register.ask_phone")
-        if ctx.account.channel == "telegram":
+        telegram = ctx.account.channel == "telegram"
+        if telegram:
             text += "\n" + ctx.t("register.ask_phone_telegram")
-        return Text(text, (cancel,))
+        return Text(text, (cancel,), request_contact=telegram)
     if state == S_APPLY_DISTRICT:
         districts = data.get("districts", [])
         funds = _funds(ctx)

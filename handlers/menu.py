@@ -33,6 +33,20 @@ def welcome(incoming: Incoming, ctx: Context) -> list[Reply]:
     return [Text(greeting), menu_reply(ctx)]
 
 
+@handles(postbacks=("follow",))
+def followed(incoming: Incoming, ctx: Context) -> list[Reply]:
+    """The chat app's "added as a friend" or "unblocked" (LINE's follow event)."""
+    member = ctx.member
+    if member is not None:  # linked before (a block and unblock keeps the link): say so
+        greeting = ctx.t("menu.welcome_back_linked", name=member.first_name,
+                         fund=member.fund.name(ctx.locale))
+    elif ctx.account.display_name:
+        greeting = ctx.t("menu.welcome_named", name=ctx.account.display_name)
+    else:
+        greeting = ctx.t("menu.welcome")
+    return [Text(greeting), menu_reply(ctx)]
+
+
 @handles(postbacks=("cancel",), intents=("cancel",))
 def cancel(incoming: Incoming, ctx: Context) -> list[Reply]:
     had_dialog = ctx.state_name is not None

@@ -20,7 +20,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	PORT=$(PORT) $(BIN)/kongtun demo
 
-test: $(STAMP)
+test: $(STAMP) fonts
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

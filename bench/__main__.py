@@ -167,7 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.output}")
-    return 0
+    # The LINE webhook under gunicorn against the SDK's echo example (bench/line_bench.py).
+    from bench import line_bench
+
+    print()
+    return line_bench.main([])
 
 
 if __name__ == "__main__":

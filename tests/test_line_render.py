@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from linebot.v3.messaging import ApiClient, Configuration, PushMessageRequest, ReplyMessageRequest
 
-from bot.channels.line import _ApiClient
+from bot.channels.line import _ApiClient, push_request, reply_request
 from bot.channels.line_render import (
     MAX_ALT_TEXT,
     MAX_MESSAGES,
@@ -179,4 +179,9 @@ def test_the_fast_serializer_gives_exactly_the_sdks_json(replies):
     with ApiClient(configuration) as plain, _ApiClient(configuration) as fast:
         for request in requests:
             assert fast.sanitize_for_serialization(request) == plain.sanitize_for_serialization(request)
-    assert plain.sanitize_for_serialization(requests[0])["messages"] == render(replies)
+        sdk_json = plain.sanitize_for_serialization(requests[0])
+        # What the adapter sends: the rendered JSON in a request built without re-validation.
+        assert fast.sanitize_for_serialization(reply_request("t", render(replies))) == sdk_json
+        assert fast.sanitize_for_serialization(push_request("U" + "0" * 32, render(replies))) == \
+            plain.sanitize_for_serialization(requests[1])
+    assert sdk_json["messages"] == render(replies)

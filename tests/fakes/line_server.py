@@ -174,8 +174,14 @@ class FakeLine:
     """Start with `with FakeLine(token=...) as fake:`; point the SDK at `fake.url`."""
 
     def __init__(self, token: str = "test-access-token", *, validate: bool = True,
-                 channel_secret: str | None = None, latency: float = 0.0) -> None:
+                 channel_secret: str | None = None, latency: float = 0.0,
+                 tls: tuple[str, str] | None = None, rtt: float = 0.0) -> None:
+        """`tls`: (certificate, key) PEM files to serve HTTPS, as LINE's API only speaks HTTPS.
+        `rtt`: a simulated network round trip in seconds: one per request, and one per new
+        connection for TCP's handshake (two with TLS 1.3's), the way a distant API costs."""
         self.token = token
+        self.tls = tls
+        self.rtt = rtt
         self.validate = validate
         self.channel_secret = channel_secret
         self.latency = latency
@@ -207,6 +213,13 @@ class FakeLine:
 
         class Handler(_Handler):
             owner = fake
+            tls_context = None
+
+        if self.tls:
+            import ssl
+
+            Handler.tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            Handler.tls_context.load_cert_chain(*self.tls)
 
         self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -232,7 +245,7 @@ class FakeLine:
     def url(self) -> str:
         assert self._server is not None, "start the fake first"
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     # --- scripting -------------------------------------------------------------------------------
     def fail_next(self, operation: str, status: int, message: str = "", times: int = 1) -> None:
@@ -301,8 +314,8 @@ class FakeLine:
                              "details": [{"message": p} for p in problems]}
         if op_id in self._delays:
             time.sleep(self._delays[op_id])
-        elif self.latency:
-            time.sleep(self.latency)
+        elif self.latency or self.rtt:
+            time.sleep(self.latency + self.rtt)
         with self._lock:
             failure = self._failures[op_id].popleft() if self._failures[op_id] else None
         if failure:
@@ -518,7 +531,25 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as LINE's API servers do
+    # Headers and body go out in two writes: without TCP_NODELAY the body waits for the client's
+    # delayed ACK (40 ms) on a kept-alive connection, which real API servers do not make you wait.
+    disable_nagle_algorithm = True
     owner: FakeLine
+    tls_context: Any = None
+
+    def setup(self) -> None:
+        if self.owner.rtt:
+            time.sleep(self.owner.rtt * (2 if self.tls_context is not None else 1))
+        if self.tls_context is not None:  # the handshake in this connection's own thread
+            self.request = self.tls_context.wrap_socket(self.request, server_side=True)
+        super().setup()
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            if self.tls_context is not None:
+                self.request.close()
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)

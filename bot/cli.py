@@ -157,8 +157,9 @@ def stats() -> None:
             n = counts.get(fund.id, 0)
             total += n
             cov = coverage_percent(n, fund.population)
-            click.echo(f"{fund.code:<18}{n:>9,}{(fund.population or 0):>12,}"
-                       f"{(str(cov) + '%') if cov is not None else 'n/a':>10}")
+            population = f"{fund.population:,}" if fund.population else "unknown"
+            coverage = f"{cov}%" if cov is not None else "n/a"
+            click.echo(f"{fund.code:<18}{n:>9,}{population:>12}{coverage:>10}")
         click.echo(f"{'total':<18}{total:>9,}")
 
 

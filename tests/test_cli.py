@@ -1,0 +1,63 @@
+"""The operator's commands: db upgrade, roles grant, stats."""
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import main
+from models import AuditLog, CommitteeRole
+from tests.conftest import SECRET
+from tests.factories import make_fund, make_member
+
+
+@pytest.fixture
+def run(database_url, clean_db):
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, list(args),
+                             env={"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET})
+
+    return invoke
+
+
+def test_db_upgrade_is_idempotent(run):
+    result = run("db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+
+def test_roles_grant_once_and_audited(run, session):
+    fund = make_fund(session)
+    make_member(session, fund, member_no="00042")
+    session.commit()
+    for _ in range(2):
+        result = run("roles", "grant", "00042", "--fund", fund.code, "--role", "treasurer")
+        assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert [r.role for r in session.scalars(select(CommitteeRole))] == ["treasurer"]
+    assert session.scalars(select(AuditLog).where(AuditLog.action == "role.grant")).one()
+
+
+def test_roles_grant_unknown_member_or_fund_fails_clearly(run, session):
+    make_fund(session)
+    session.commit()
+    result = run("roles", "grant", "99999", "--fund", "PAKHLOK", "--role", "committee")
+    assert result.exit_code != 0 and "no member 99999" in result.output
+    result = run("roles", "grant", "1", "--fund", "NOPE", "--role", "committee")
+    assert result.exit_code != 0 and "no fund with code NOPE" in result.output
+
+
+def test_stats_counts_active_members_and_coverage(run, session):
+    fund = make_fund(session, population=200)
+    unknown = make_fund(session, "KOKAEO", population=None)
+    for _ in range(3):
+        make_member(session, fund)
+    make_member(session, unknown)
+    session.commit()
+    result = run("stats")
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]}
+    assert lines["PAKHLOK"] == ["3", "200", "1.5%"]
+    assert lines["KOKAEO"] == ["1", "unknown", "n/a"]
+    assert lines["total"] == ["4"]

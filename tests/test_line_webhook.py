@@ -216,14 +216,38 @@ def test_standby_events_are_skipped(line_app, line_user, fake_line):
     assert count(line_app, ProcessedEvent) == 0
 
 
-def test_other_event_kinds_are_accepted_and_ignored(line_app, line_user, fake_line):
-    group = wh.group_id()
-    join = wh.event("join", line_user.user)
-    join["source"] = {"type": "group", "groupId": group}
-    unsend = wh.event("unsend", line_user.user, unsend={"messageId": "325708"})
-    del unsend["replyToken"]
-    line_user.post(join, unsend)
+def _group(event: dict, group: str) -> dict:
+    event["source"] = {"type": "group", "groupId": group}
+    return event
+
+
+@pytest.mark.parametrize("kind", [
+    "join", "leave", "memberJoined", "memberLeft", "unsend", "videoPlayComplete", "beacon", "accountLink",
+    "botSuspended",
+])
+def test_other_event_kinds_are_accepted_and_ignored(line_app, line_user, fake_line, kind):
+    user, group = line_user.user, wh.group_id()
+    members = {"members": [{"type": "user", "userId": user}]}
+    events = {
+        "join": lambda: _group(wh.event("join", user), group),
+        "leave": lambda: _group(_without_token(wh.event("leave", user)), group),
+        "memberJoined": lambda: _group(wh.event("memberJoined", user, joined=members), group),
+        "memberLeft": lambda: _group(_without_token(wh.event("memberLeft", user, left=members)), group),
+        "unsend": lambda: _without_token(wh.event("unsend", user, unsend={"messageId": "325708"})),
+        "videoPlayComplete": lambda: wh.event("videoPlayComplete", user,
+                                              videoPlayComplete={"trackingId": "track-1"}),
+        "beacon": lambda: wh.event("beacon", user, beacon={"hwid": "d41d8cd98f", "type": "enter"}),
+        "accountLink": lambda: wh.event("accountLink", user, link={"result": "ok", "nonce": "abc"}),
+        "botSuspended": lambda: _without_token(wh.event("botSuspended", user)),
+    }
+    line_user.post(events[kind]())
     assert fake_line.requests == []
+    assert metrics(line_app)["events_failed"] == 0
+
+
+def _without_token(event: dict) -> dict:
+    event.pop("replyToken", None)
+    return event
 
 
 def test_in_a_group_only_mentions_and_postbacks_are_answered_never_with_personal_data(

@@ -121,12 +121,15 @@ class OpenAPI:
             schema = {"$ref": REF + schema}
         found = sorted(self.validator(schema).iter_errors(instance),
                        key=lambda e: list(map(str, e.absolute_path)))
-        lines = (f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {_short(e.message)}" for e in found)
+        lines = (f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {_short(e)}" for e in found)
         return list(dict.fromkeys(lines))
 
 
-def _short(message: str, limit: int = 160) -> str:
-    return message if len(message) <= limit else message[: limit - 1] + "…"
+def _short(error: ValidationError, limit: int = 160) -> str:
+    """The error's message, or for a long instance the rule it breaks (e.g. `maxItems 5`)."""
+    if len(error.message) <= limit:
+        return error.message
+    return f"{repr(error.instance)[:60]}… breaks {error.validator} {error.validator_value!r}"
 
 
 @cache

@@ -163,6 +163,12 @@ def test_unusable_buttons_are_dropped_not_sent():
     assert [i["action"]["data"] for i in message["quickReply"]["items"]] == ["menu"]
 
 
+def test_an_empty_text_is_never_sent_empty():
+    messages = render([Text("", MENU[:1]), Text("   ")])
+    assert all(m["text"].strip() for m in messages if m["type"] == "text")
+    assert_line_accepts(messages)
+
+
 def test_clip_never_exceeds_the_limit():
     for text in ("สั้น", "ก" * 50, "🙏" * 30, "a" * 20):
         assert units(clip(text, 20)) <= 20

@@ -69,6 +69,8 @@ def clip(text: str, limit: int) -> str:
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Chunks of at most `limit` characters, cut between lines (or words, for a giant line)."""
+    if not text.strip():
+        return ["-"]  # LINE refuses an empty text
     if units(text) <= limit:
         return [text]
     chunks: list[str] = []
@@ -85,7 +87,7 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
             size += extra
     if current:
         chunks.append("\n".join(current))
-    return [c for c in chunks if c.strip()] or [text[:limit]]
+    return [c for c in chunks if c.strip()] or ["-"]
 
 
 def _hard_split(line: str, limit: int) -> Iterable[str]:

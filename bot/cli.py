@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.config import Config
 from models import make_engine, make_sessionmaker
@@ -14,6 +17,17 @@ from models import make_engine, make_sessionmaker
 
 def _config() -> Config:
     return Config.from_env()
+
+
+@contextmanager
+def _session(config: Config) -> Iterator[Session]:
+    """A session on its own engine, closed with every connection when the command is done."""
+    engine = make_engine(config.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 @click.group(help="Kongtun: the community welfare fund bot.")
@@ -41,9 +55,7 @@ def seed_demo_cmd(force: bool) -> None:
     from bot.seed import seed_demo
 
     config = _config()
-    engine = make_engine(config.database_url)
-    session_factory = make_sessionmaker(engine)
-    with session_factory() as session:
+    with _session(config) as session:
         summary = seed_demo(session, id_key=config.secret_key, force=force)
     click.echo(summary)
 
@@ -57,10 +69,8 @@ def demo(host: str) -> None:
 
     config = Config.from_env(simulator=True)
     upgrade(config.database_url)
-    engine = make_engine(config.database_url)
-    with make_sessionmaker(engine)() as session:
+    with _session(config) as session:
         click.echo(seed_demo(session, id_key=config.secret_key))
-    engine.dispose()
     app = create_app(config)
     click.echo(f"Kongtun simulator: http://{host}:{config.port}/")
     app.run(host=host, port=config.port, threaded=True)
@@ -75,8 +85,7 @@ def _run_import(kind: str, file: Path) -> None:
     from bot.imports import import_file
 
     config = _config()
-    engine = make_engine(config.database_url)
-    with make_sessionmaker(engine)() as session:
+    with _session(config) as session:
         result = import_file(session, kind, file, id_key=config.secret_key, actor="cli")
     for error in result.errors:
         click.echo(f"line {error.line}: {error.reason}", err=True)
@@ -112,8 +121,7 @@ def roles_grant(member_no: str, fund_code: str, role: str) -> None:
     from models import CommitteeRole, Fund, Member, audit
 
     config = _config()
-    engine = make_engine(config.database_url)
-    with make_sessionmaker(engine)() as session, session.begin():
+    with _session(config) as session, session.begin():
         fund = session.scalar(select(Fund).where(Fund.code == fund_code))
         if fund is None:
             raise click.ClickException(f"no fund with code {fund_code}")
@@ -141,8 +149,7 @@ def stats() -> None:
     from models import Fund, Member, MemberStatus
 
     config = _config()
-    engine = make_engine(config.database_url)
-    with make_sessionmaker(engine)() as session:
+    with _session(config) as session:
         counts = dict(
             session.execute(
                 select(Member.fund_id, func.count())

@@ -7,18 +7,44 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 import handlers
 from bot.config import Config
 from handlers.base import Context, Incoming, Reply, Text
 from handlers.router import Router
 from locales import translate
-from models import ChatAccount, DialogState, ProcessedEvent, make_engine, make_sessionmaker
+from models import (
+    ChatAccount,
+    DialogState,
+    Member,
+    ProcessedEvent,
+    make_engine,
+    make_sessionmaker,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
+
+# Statements of the per-message path, built once: building them costs about as much as running them.
+_UPSERT = {
+    name: insert(ProcessedEvent)
+    .values(channel=bindparam("channel"), event_id=bindparam("event_id"), processed_at=bindparam("at"))
+    .on_conflict_do_nothing(index_elements=["channel", "event_id"])
+    .returning(ProcessedEvent.id)
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_ACCOUNT_AND_STATE = (
+    select(ChatAccount, DialogState)
+    .outerjoin(DialogState, and_(DialogState.channel == ChatAccount.channel,
+                                 DialogState.external_user_id == ChatAccount.external_user_id))
+    .options(joinedload(ChatAccount.member).joinedload(Member.fund))
+    .where(ChatAccount.channel == bindparam("channel"), ChatAccount.external_user_id == bindparam("user"))
+)
 
 
 class Core:
@@ -71,11 +97,19 @@ class Core:
                 account.unreachable_at = self.now()
 
     def _context(self, session: Session, incoming: Incoming) -> Context:
-        account = get_or_create_account(session, incoming.channel, incoming.user_id)
+        # One query for the account, its member and fund, and any open dialog: this runs for
+        # every message, and each round trip costs more than the work the handler then does.
+        row = session.execute(
+            _ACCOUNT_AND_STATE, {"channel": incoming.channel, "user": incoming.user_id}
+        ).first()
+        if row is None:
+            account = get_or_create_account(session, incoming.channel, incoming.user_id)
+            state = session.get(DialogState, (incoming.channel, incoming.user_id))
+        else:
+            account, state = row
         if incoming.display_name and account.display_name != incoming.display_name:
             account.display_name = incoming.display_name
         now = self.now()
-        state = session.get(DialogState, (incoming.channel, incoming.user_id))
         timeout = timedelta(minutes=self.config.dialog_timeout_minutes)
         if state is not None and now - state.updated_at > timeout:
             session.delete(state)  # an abandoned dialog: start afresh
@@ -91,6 +125,14 @@ class Core:
 
 def _first_time(session: Session, incoming: Incoming) -> bool:
     """Record the event id; False if another delivery (or worker) already did."""
+    dialect = session.get_bind().dialect.name
+    if dialect in _UPSERT:
+        # One statement: the unique key decides, with no savepoint around a failing insert.
+        inserted = session.connection().execute(
+            _UPSERT[dialect],
+            {"channel": incoming.channel, "event_id": incoming.event_id, "at": utcnow()},
+        )
+        return inserted.first() is not None  # no row back: the key was there already
     try:
         with session.begin_nested():
             session.add(ProcessedEvent(channel=incoming.channel, event_id=incoming.event_id))

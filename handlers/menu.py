@@ -26,7 +26,7 @@ def menu_reply(ctx: Context, intro: str | None = None) -> Text:
 
 @handles(postbacks=("menu",), intents=("menu",))
 def welcome(incoming: Incoming, ctx: Context) -> list[Reply]:
-    if ctx.member is not None:
+    if ctx.member is not None and not incoming.in_group:  # a name is personal data in a group
         greeting = ctx.t("menu.welcome_member", name=ctx.member.first_name)
     else:
         greeting = ctx.t("menu.welcome")

@@ -365,13 +365,11 @@ def test_in_a_group_only_commands_for_this_bot_are_answered(tg_app, member, somy
 
 
 PERSONAL = ("รักถิ่น", "04711", "4567", "จ่ายถึง", "ค้างจ่าย")
-GREETS_BY_NAME = pytest.mark.xfail(reason="handlers/menu.py greets a linked member by first name even "
-                                          "in a group (welcome ignores in_group)")
 
 
 @pytest.mark.parametrize("command", [
     "/balance", "/benefits", "/register", f"/register@{BOT_USERNAME}", "/meetings", "/fund", "/language",
-    pytest.param("/start", marks=GREETS_BY_NAME), pytest.param("/menu", marks=GREETS_BY_NAME),
+    "/start", "/menu",
 ])
 def test_no_personal_data_is_shown_in_a_group(member, somying, command):
     group = somying.in_group()

@@ -59,10 +59,17 @@ CLAIM_YEARS = 3  # benefit claims, costs and meetings over the last three years
 YEARS_OF_MEMBERS = 12  # the oldest synthetic members joined about twelve years ago
 
 
-def shared_dir() -> Path:
-    """The project's shared folder (funds CSV, rules TOML); KONGTUN_SHARED_DIR overrides it."""
+PACKAGED_DATA = Path(__file__).resolve().parent / "demo_data"
+
+
+def data_dir() -> Path:
+    """Where the funds CSV and the rules TOML are read from.
+
+    A copy ships with the package so that `make demo` works from any checkout;
+    KONGTUN_SHARED_DIR points at another folder holding `data/` (e.g. the project's shared/).
+    """
     override = os.environ.get("KONGTUN_SHARED_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "shared"
+    return Path(override) / "data" if override else PACKAGED_DATA
 
 
 def bangkok_today() -> date:
@@ -809,9 +816,9 @@ def seed_demo(session: Session, *, id_key: str, force: bool = False, today: date
                 "(use --force to add the demo funds that are missing).")
     started = time.perf_counter()
     today = today or bangkok_today()
-    shared = shared_dir()
-    rules = load_rules(shared / "data" / "fund_rules_example.toml")
-    rows = _read_funds(shared / "data" / "phuket_funds.csv")
+    data = data_dir()
+    rules = load_rules(data / "fund_rules_example.toml")
+    rows = _read_funds(data / "phuket_funds.csv")
     now = datetime.now(UTC)
     used_ids = {d.national_id for d in DEMO_IDENTITIES}
     totals: dict[str, int] = defaultdict(int)

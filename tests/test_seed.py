@@ -469,3 +469,11 @@ def test_shared_dir_can_be_overridden_and_force_only_adds_missing_funds(tmp_path
                               .where(Fund.code != "SAKHU")) == before
         assert session.scalar(select(func.count()).select_from(Meeting).where(
             Meeting.fund_id.is_(None))) == 1
+
+
+def test_packaged_demo_data_matches_the_shared_originals():
+    # `make demo` reads the copies shipped in bot/demo_data; they must not drift from shared/data.
+    from bot.seed import PACKAGED_DATA
+
+    for name in ("phuket_funds.csv", "fund_rules_example.toml"):
+        assert (PACKAGED_DATA / name).read_bytes() == (SHARED / "data" / name).read_bytes(), name

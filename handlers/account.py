@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.thai import format_date, format_month
 from handlers.base import Card, Context, Incoming, Reply, Row, handles
 from handlers.formatting import baht, format_duration
@@ -48,7 +50,9 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
         if dues.lapsed:
             notes.append(ctx.t("account.lapsed_note", months=fund.lapse_after_missed_months))
         elif dues.lapse_warning and dues.lapse_on:
-            notes.append(ctx.t("account.lapse_warning", date=format_date(dues.lapse_on, loc),
+            # The membership ends on lapse_on, so the last day to pay is the day before.
+            last_day = dues.lapse_on - timedelta(days=1)
+            notes.append(ctx.t("account.lapse_warning", date=format_date(last_day, loc),
                                months=fund.lapse_after_missed_months))
         elif dues.arrears_months:
             notes.append(ctx.t("account.arrears_note"))

@@ -60,7 +60,7 @@ def test_two_months_behind_warns_of_lapse_with_date_and_how_to_pay(db, chat):
     chat.say("ยอดเงิน")
     rows, card = _card(chat)
     assert rows["ค้างชำระ"] == "2 เดือน (60 บาท)"
-    assert "1 ธันวาคม 2569" in card["card"]["footer"]
+    assert "ภายในวันที่ 30 พฤศจิกายน 2569" in card["card"]["footer"]  # it lapses on 1 December
     assert "สิ้นสภาพ" in card["card"]["footer"]
 
 

@@ -48,7 +48,7 @@ def test_long_member_eligible_now_with_tier_and_next_tier(db, chat):
     rows = _rows(chat)
     assert "ใช้สิทธิ์ได้แล้ว" in rows["คลอดบุตร"]
     assert "ตอนนี้ได้ 15,000 บาท" in rows["เสียชีวิต"]
-    assert "1 มีนาคม 2571 จะได้ 20,000 บาท" in rows["เสียชีวิต"]
+    assert "ตั้งแต่ 1 มีนาคม 2571 จะเพิ่มเป็น 20,000 บาท" in rows["เสียชีวิต"]
     # Elderly allowance waits for the 60th birthday: 5 May 2040 = 5 พฤษภาคม 2583.
     assert "ใช้สิทธิ์ได้ตั้งแต่ 5 พฤษภาคม 2583 (เมื่ออายุครบตามเกณฑ์)" in rows["ผู้สูงอายุ"]
     assert "อายุ 60 ปีขึ้นไป" in rows["ผู้สูงอายุ"]

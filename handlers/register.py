@@ -89,6 +89,9 @@ TITLES = frozenset({
     "นาย", "นาง", "นางสาว", "น.ส.", "นส.", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง",
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss",
 })
+# Titles that people type glued to the name. "นาย" and "นาง" are left out: นายิกา and นางนวล are
+# given names, and a committee can tidy a stray title where a wrong cut would lose a name.
+GLUED_TITLES = ("นางสาว", "เด็กชาย", "เด็กหญิง", "น.ส.", "นส.", "ด.ช.", "ด.ญ.")
 _TH_PREFIXES = ("กองทุนสวัสดิการชุมชน", "องค์การบริหารส่วนตำบล", "เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล")
 _EN_SUFFIXES = (
     (" Subdistrict Administrative Organization", " SAO"),
@@ -644,6 +647,10 @@ def _read_name(ctx: Context, text: str) -> tuple[tuple[str, str] | None, str]:
     words = cleaned.split()
     while words and words[0].casefold() in TITLES:
         words = words[1:]
+    if words:
+        glued = next((t for t in GLUED_TITLES if words[0].startswith(t) and len(words[0]) > len(t) + 1), None)
+        if glued:
+            words[0] = words[0].removeprefix(glued)
     if any(ch.isdigit() for ch in cleaned) or not all(map(_is_name_word, words)):
         return None, ctx.t("register.name_invalid_chars")
     if len(words) < 2:

@@ -814,3 +814,17 @@ def test_thai_and_english_catalogs_have_the_same_messages():
     th = {k for k in catalog("th") if k.startswith("register.")}
     en = {k for k in catalog("en") if k.startswith("register.")}
     assert th == en and len(th) > 40
+
+
+@pytest.mark.parametrize(("typed", "first"), [
+    ("นางสาวสมหญิง รักดี", "สมหญิง"),    # a title typed glued to the name
+    ("น.ส.สมหญิง รักดี", "สมหญิง"),
+    ("นาง สมหญิง รักดี", "สมหญิง"),
+    ("นางนวล รักดี", "นางนวล"),          # a given name that starts like a title is kept whole
+])
+def test_titles_are_taken_off_the_name(chat, db, roster, typed, first):
+    walk_apply(chat, "reg.apply.name")
+    chat.say(typed)
+    name, data = state(db)
+    assert name == "reg.apply.id"
+    assert (data["first_name"], data["last_name"]) == (first, "รักดี")

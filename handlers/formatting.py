@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -11,7 +12,17 @@ from babel.dates import get_day_names
 from domain.benefits import Rule, Tier
 from domain.thai import format_baht, format_date
 from locales import translate
-from models import BenefitRule
+from models import BenefitRule, Fund
+
+LABEL_MAX = 20  # LINE quick-reply labels; Telegram allows more, the shorter wins
+_TH_PREFIXES = ("กองทุนสวัสดิการชุมชน", "องค์การบริหารส่วนตำบล", "เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล")
+_EN_SUFFIXES = (
+    (" Subdistrict Administrative Organization", " SAO"),
+    (" Subdistrict Municipality", " Mun."),
+    (" City Municipality", " City"),
+    (" Town Municipality", " Town"),
+    (" Municipality", ""),
+)
 
 
 @cache
@@ -107,3 +118,43 @@ def describe_amount(rule: BenefitRule, locale: str) -> str:
     if note:
         text += "\n" + note
     return text
+
+
+def short_name_th(fund: Fund) -> str:
+    name = fund.name_th.strip()
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _TH_PREFIXES:
+            if name.startswith(prefix) and len(name) > len(prefix):
+                name, changed = name[len(prefix):].strip(), True
+    return name
+
+
+def short_name_en(fund: Fund) -> str:
+    name = fund.name_en.strip()
+    for suffix, tag in _EN_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)] + tag
+    return name
+
+
+def shorten(label: str, limit: int = LABEL_MAX) -> str:
+    """At most `limit` characters, cut before a Thai vowel or tone mark rather than through it."""
+    if len(label) <= limit:
+        return label
+    cut = limit - 1
+    while cut > 1 and unicodedata.category(label[cut]) == "Mn":
+        cut -= 1
+    return label[:cut].rstrip() + "…"
+
+
+def fund_labels(funds: list[Fund], locale: str) -> list[str]:
+    """Short button labels ("ทต.ราไวย์", "Rawai Mun."); numbered if shortening made twins."""
+    if locale == "en":
+        labels = [shorten(short_name_en(f)) for f in funds]
+    else:
+        labels = [shorten(f"{f.kind}{short_name_th(f)}") for f in funds]
+    if len(set(labels)) < len(labels):
+        labels = [shorten(f"{i}. {label}") for i, label in enumerate(labels, 1)]
+    return labels

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from domain.balance import SOURCES
 from domain.thai import format_date, format_number
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, handles
-from handlers.formatting import baht
+from handlers.formatting import baht, fund_labels
 from handlers.queries import fund_figures
 from models import Fund, Member, MemberStatus
 
@@ -82,20 +82,7 @@ def _network_overview(ctx: Context) -> Reply:
 
 
 def _fund_choice(ctx: Context, district_th: str) -> Reply:
-    funds = ctx.session.scalars(select(Fund).where(Fund.district_th == district_th).order_by(Fund.code))
-    buttons = tuple(Button(short_fund_name(f, ctx.locale), f"fund:show:{f.code}") for f in funds)
+    funds = list(ctx.session.scalars(select(Fund).where(Fund.district_th == district_th).order_by(Fund.code)))
+    labels = fund_labels(funds, ctx.locale)
+    buttons = tuple(Button(label, f"fund:show:{f.code}") for label, f in zip(labels, funds, strict=True))
     return Text(ctx.t("fund.pick_fund"), buttons)
-
-
-def short_fund_name(fund: Fund, locale: str) -> str:
-    """A button label of at most 20 characters (LINE's quick-reply limit)."""
-    if locale == "en":
-        name = fund.name_en.replace("Subdistrict Administrative Organization", "SAO")
-        name = name.replace("Subdistrict Municipality", "SM").replace("Town Municipality", "TM")
-        name = name.replace("Municipality", "Mun.")
-    else:
-        name = fund.name_th
-        for long, short in (("องค์การบริหารส่วนตำบล", "อบต."), ("เทศบาลตำบล", "ทต."),
-                            ("เทศบาลเมือง", "ทม."), ("เทศบาลนคร", "ทน.")):
-            name = name.replace(long, short)
-    return name if len(name) <= 20 else name[:19] + "…"

@@ -32,6 +32,7 @@ from domain.thai import (
     to_arabic_digits,
 )
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, handles
+from handlers.formatting import fund_labels, short_name_th, shorten
 from handlers.menu import menu_reply
 from models import Fund, Member, MemberStatus, audit
 
@@ -39,7 +40,6 @@ CONSENT_VERSION = "2026-11"
 MAX_LINK_TRIES = 3
 LINK_PAUSE = timedelta(minutes=15)
 MAX_AGE_YEARS = 120
-LABEL_MAX = 20  # LINE quick reply labels
 MAX_CHOICES = 12  # LINE shows at most 13 quick replies; one is "cancel"
 
 S_CHOOSE = "reg.choose"
@@ -92,14 +92,6 @@ TITLES = frozenset({
 # Titles that people type glued to the name. "นาย" and "นาง" are left out: นายิกา and นางนวล are
 # given names, and a committee can tidy a stray title where a wrong cut would lose a name.
 GLUED_TITLES = ("นางสาว", "เด็กชาย", "เด็กหญิง", "น.ส.", "นส.", "ด.ช.", "ด.ญ.")
-_TH_PREFIXES = ("กองทุนสวัสดิการชุมชน", "องค์การบริหารส่วนตำบล", "เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล")
-_EN_SUFFIXES = (
-    (" Subdistrict Administrative Organization", " SAO"),
-    (" Subdistrict Municipality", " Mun."),
-    (" City Municipality", " City"),
-    (" Town Municipality", " Town"),
-    (" Municipality", ""),
-)
 _STATUS_PREFERENCE = {
     MemberStatus.ACTIVE: 0,
     MemberStatus.PENDING: 1,
@@ -231,13 +223,13 @@ def _prompt(ctx: Context) -> Text | Card:
         funds = _funds(ctx)
         labels = [_district_label(ctx, funds, d) for d in districts]
         listing = "\n".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
-        buttons = tuple(Button(_shorten(label), f"{B_DISTRICT}{i}")
+        buttons = tuple(Button(shorten(label), f"{B_DISTRICT}{i}")
                         for i, label in enumerate(labels[:MAX_CHOICES]))
         return Text(ctx.t("register.ask_district", districts=listing), (*buttons, cancel))
     if state == S_APPLY_FUND:
         funds = _funds_in(ctx, data.get("district"))
         listing = "\n".join(f"{i}. {f.name(ctx.locale)}" for i, f in enumerate(funds, 1))
-        labels = _fund_labels(ctx, funds)
+        labels = fund_labels(funds, ctx.locale)
         buttons = [Button(label, _fund_data(f))
                    for f, label in zip(funds[:MAX_CHOICES], labels, strict=False)]
         if len(data.get("districts", [])) > 1:
@@ -685,7 +677,7 @@ def _funds(ctx: Context) -> list[Fund]:
     funds = ctx.session.scalars(select(Fund)).all()
     if ctx.locale == "en":
         return sorted(funds, key=lambda f: (f.district_en, f.name_en))
-    return sorted(funds, key=lambda f: (_thai_sort_key(f.district_th), _thai_sort_key(_short_th(f))))
+    return sorted(funds, key=lambda f: (_thai_sort_key(f.district_th), _thai_sort_key(short_name_th(f))))
 
 
 def _districts(ctx: Context) -> list[str]:
@@ -718,43 +710,3 @@ def _fund_by_ref(ctx: Context, ref: str) -> Fund | None:
     if ref.startswith("#"):
         return ctx.session.get(Fund, int(ref[1:])) if ref[1:].isdigit() else None
     return ctx.session.scalar(select(Fund).where(Fund.code == ref)) if ref else None
-
-
-def _short_th(fund: Fund) -> str:
-    name = fund.name_th.strip()
-    changed = True
-    while changed:
-        changed = False
-        for prefix in _TH_PREFIXES:
-            if name.startswith(prefix) and len(name) > len(prefix):
-                name, changed = name[len(prefix):].strip(), True
-    return name
-
-
-def _short_en(fund: Fund) -> str:
-    name = fund.name_en.strip()
-    for suffix, tag in _EN_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)] + tag
-    return name
-
-
-def _shorten(label: str, limit: int = LABEL_MAX) -> str:
-    """At most `limit` characters, cut before a Thai vowel or tone mark rather than through it."""
-    if len(label) <= limit:
-        return label
-    cut = limit - 1
-    while cut > 1 and unicodedata.category(label[cut]) == "Mn":
-        cut -= 1
-    return label[:cut].rstrip() + "…"
-
-
-def _fund_labels(ctx: Context, funds: list[Fund]) -> list[str]:
-    """Short button labels ("ทต.ราไวย์", "Rawai Mun."); numbered if shortening made twins."""
-    if ctx.locale == "en":
-        labels = [_shorten(_short_en(f)) for f in funds]
-    else:
-        labels = [_shorten(f"{f.kind}{_short_th(f)}") for f in funds]
-    if len(set(labels)) < len(labels):
-        labels = [_shorten(f"{i}. {label}") for i, label in enumerate(labels, 1)]
-    return labels

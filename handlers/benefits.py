@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from domain.benefits import Eligibility, evaluate
 from domain.thai import format_date
 from handlers.base import Card, Context, Incoming, Reply, Row, Text, handles
-from handlers.formatting import baht, describe_amount, to_rule
+from handlers.formatting import baht, count_text, describe_amount, to_rule
 from handlers.menu import require_member
 from handlers.queries import member_claims, member_dues
-from models import MemberStatus
+from models import BenefitRule, MemberStatus
 
 
 def _verdict_text(ctx: Context, verdict, has_tiers: bool) -> str:
@@ -44,8 +47,12 @@ def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
     if dues is not None and dues.lapsed:
         active = False  # three missed months end the membership, whatever the roster says yet
 
+    # The rules with their tiers in two queries, not one more per rule.
+    rules = list(ctx.session.scalars(
+        select(BenefitRule).where(BenefitRule.fund_id == fund.id)
+        .options(selectinload(BenefitRule.tiers)).order_by(BenefitRule.position)))
     rows = []
-    for rule in fund.benefits:
+    for rule in rules:
         verdict = evaluate(to_rule(rule), active=active, joined_on=member.joined_on,
                            birth_date=member.birth_date, fund_waiting_days=fund.waiting_days,
                            on=ctx.today)
@@ -57,7 +64,8 @@ def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
 
     notes = [ctx.t("benefits.how_to_claim")]
     if dues is not None and dues.arrears_months and not dues.lapsed:
-        notes.insert(0, ctx.t("benefits.arrears_caveat", months=dues.arrears_months))
+        notes.insert(0, ctx.t("benefits.arrears_caveat",
+                                    months=count_text(loc, "month", dues.arrears_months)))
     replies: list[Reply] = [Card(
         title=ctx.t("benefits.title", fund=fund.name(loc)),
         rows=tuple(rows),
@@ -67,7 +75,7 @@ def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
 
     claims = member_claims(ctx.session, member.id)
     if claims:
-        names = {rule.code: rule.name(loc) for rule in fund.benefits}
+        names = {rule.code: rule.name(loc) for rule in rules}
         claim_rows = tuple(
             Row(f"{format_date(c.submitted_on, loc, short=True)} {names.get(c.benefit_code, c.benefit_code)}",
                 f"{baht(c.amount, loc)} · {ctx.t('benefits.claim_' + c.status.value)}")

@@ -4,15 +4,16 @@ shared/data/fund_rules_example.toml."""
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from domain.benefits import Eligibility, Rule, Tier, Verdict, evaluate, tier_amount, years_to_date
+from bot.fund_rules import apply_rules, load_rules
+from domain.benefits import Eligibility, Rule, Verdict, evaluate, tier_amount, years_to_date
+from handlers.formatting import to_rule
+from models import Fund
 
 EXAMPLE_RULES = Path(__file__).resolve().parents[2] / "shared" / "data" / "fund_rules_example.toml"
 
@@ -21,31 +22,12 @@ FROM_DATE = Eligibility.FROM_DATE
 NOT_APPLICABLE = Eligibility.NOT_APPLICABLE
 
 
-def _money(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
 def load_example() -> tuple[int, dict[str, Rule]]:
-    """The fund's waiting days and its rules as plain domain values, keyed by code."""
-    with EXAMPLE_RULES.open("rb") as fh:
-        data = tomllib.load(fh)
-    rules = {
-        item["code"]: Rule(
-            code=item["code"],
-            amount=_money(item.get("amount")),
-            per=item.get("per", "event"),
-            max_per_event=_money(item.get("max_per_event")),
-            max_per_year=_money(item.get("max_per_year")),
-            min_age=item.get("min_age"),
-            max_age=item.get("max_age"),
-            min_years=_money(item.get("min_years")),
-            waiting_days=item.get("waiting_days"),
-            tiers=tuple(Tier(min_years=_money(t["min_years"]), amount=_money(t["amount"]))
-                        for t in item.get("tier", [])),
-        )
-        for item in data["benefit"]
-    }
-    return data["eligibility"]["waiting_days"], rules
+    """The fund's waiting days and its rules as plain domain values, keyed by code, loaded the
+    way the app loads them (TOML into the models, the models into domain values)."""
+    fund = Fund()
+    apply_rules(fund, load_rules(EXAMPLE_RULES))
+    return fund.waiting_days, {rule.code: to_rule(rule) for rule in fund.benefits}
 
 
 FUND_WAITING_DAYS, RULES = load_example()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from domain.thai import format_date, format_month
 from handlers.base import Card, Context, Incoming, Reply, Row, handles
-from handlers.formatting import baht, format_duration
+from handlers.formatting import baht, count_text, format_duration
 from handlers.menu import require_member
 from handlers.queries import member_dues
 from models import MemberStatus
@@ -37,8 +37,9 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
     else:
         rows.append(Row(ctx.t("account.paid_through"), ctx.t("account.nothing_paid")))
     if dues.arrears_months:
+        behind = count_text(loc, "month", dues.arrears_months)
         rows.append(Row(ctx.t("account.arrears"), ctx.t(
-            "account.arrears_value", months=dues.arrears_months, amount=baht(dues.arrears_baht, loc))))
+            "account.arrears_value", months=behind, amount=baht(dues.arrears_baht, loc))))
     else:
         rows.append(Row(ctx.t("account.arrears"), ctx.t("account.no_arrears")))
     rows.append(Row(ctx.t("account.total_paid"), baht(dues.total_paid, loc)))

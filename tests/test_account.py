@@ -85,12 +85,20 @@ def test_pending_applicant_sees_pending_not_arrears_advice(db, chat):
 
 
 def test_account_in_english(db, chat):
-    _member(db, locale="en", joined_on=date(2018, 3, 1), months_paid=105)
+    _member(db, locale="en", joined_on=date(2018, 3, 1), months_paid=104)
     chat.say("my balance please")
     rows, card = _card(chat)
-    assert rows["Paid through"] == "November 2026"
-    assert rows["Total paid"] == "3,150 baht"
-    assert card["alt_text"] == "Dues balance: paid through November 2026"
+    assert rows["In arrears"] == "None"  # October is paid, November is due but not late
+    assert rows["Paid through"] == "October 2026"
+    assert rows["Total paid"] == "3,120 baht"
+    assert card["alt_text"] == "Dues balance: paid through October 2026"
+
+
+def test_english_counts_months_in_words(db, chat):
+    _member(db, locale="en", joined_on=date(2018, 3, 1), months_paid=102)  # through August
+    chat.say("balance")
+    rows, _ = _card(chat)
+    assert rows["In arrears"] == "2 months (60 baht)"
 
 
 def test_not_linked_is_asked_to_register(chat):

@@ -87,7 +87,6 @@ def test_delete_removes_an_unapproved_application(db, chat):
 
 
 def test_group_chat_never_shows_personal_data(app, db):
-    from bot.core import Core  # noqa: F401 - the same dispatch path as the channels use
     from handlers.base import Incoming
 
     with db() as s, s.begin():

@@ -100,3 +100,16 @@ def test_group_chat_never_shows_personal_data(app, db):
         assert "สมชาย" not in text
     with db() as s:
         assert s.scalars(select(ChatAccount)).one().member_id is not None
+
+
+def test_unknown_language_choice_asks_again_and_changes_nothing(db, chat):
+    chat.press("lang:fr")
+    assert {"lang:th", "lang:en"} <= {b["postback"] for b in chat.buttons()}
+    with db() as s:
+        assert s.scalars(select(ChatAccount)).one().locale == "th"
+
+
+def test_guest_my_data_says_only_the_chat_id_is_kept(chat):
+    chat.press("mydata")
+    assert "ยังไม่ได้เชื่อม" in chat.text
+    assert "del" in {b["postback"] for b in chat.buttons()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -118,29 +119,18 @@ def roles() -> None:
 @click.option("--fund", "fund_code", required=True)
 @click.option("--role", type=click.Choice(["committee", "treasurer", "admin"]), required=True)
 def roles_grant(member_no: str, fund_code: str, role: str) -> None:
-    from models import CommitteeRole, Fund, Member, audit
+    from services import roles as role_service
+    from services.errors import NotFound
 
     config = _config()
     with _session(config) as session, session.begin():
-        fund = session.scalar(select(Fund).where(Fund.code == fund_code))
-        if fund is None:
-            raise click.ClickException(f"no fund with code {fund_code}")
-        member = session.scalar(
-            select(Member).where(Member.fund_id == fund.id, Member.member_no == member_no)
-        )
-        if member is None:
-            raise click.ClickException(f"no member {member_no} in {fund_code}")
-        exists = session.scalar(
-            select(CommitteeRole).where(
-                CommitteeRole.member_id == member.id,
-                CommitteeRole.fund_id == fund.id,
-                CommitteeRole.role == role,
-            )
-        )
-        if exists is None:
-            session.add(CommitteeRole(member_id=member.id, fund_id=fund.id, role=role))
-            audit(session, "cli", "role.grant", "member", member.id, fund=fund_code, role=role)
-    click.echo(f"{member.full_name} ({fund_code} {member_no}) has the role {role}.")
+        try:
+            grant = role_service.grant(session, fund_code=fund_code, member_no=member_no, role=role,
+                                       actor="cli", at=datetime.now(UTC))
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+        name = grant.member.full_name
+    click.echo(f"{name} ({fund_code} {member_no}) has the role {role}.")
 
 
 @main.command("stats", help="Members and coverage per fund.")

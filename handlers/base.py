@@ -1,7 +1,8 @@
-"""The neutral vocabulary between channels and handlers: what came in, what goes out, context.
+"""What a handler works with: the event's context, and how a handler claims what it answers.
 
 Handlers are plain functions `(incoming, ctx) -> list[Reply]`. They never import a platform SDK;
-each channel renders these values in its own way and falls back to plain text.
+the values they take and return (`Incoming`, `Text`, `Card`, ...) come from `messaging.values`,
+re-exported here so a handler needs one import.
 """
 
 from __future__ import annotations
@@ -14,91 +15,22 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from locales import translate
+from messaging.values import (
+    Button,
+    Card,
+    Incoming,
+    Reply,
+    Row,
+    Text,
+    reply_from_dict,
+    reply_to_dict,
+)
 from models import ChatAccount, DialogState, Member
 
-
-@dataclass(frozen=True)
-class Incoming:
-    channel: str  # line | telegram | simulator
-    user_id: str
-    text: str | None = None
-    postback: str | None = None  # short ASCII button data, e.g. "acct" or "reg:fund:PKT-CITY"
-    contact_phone: str | None = None  # a phone the user shared as their own (Telegram contact)
-    event_id: str | None = None
-    display_name: str | None = None
-    in_group: bool = False  # never show personal data where others can read it
-
-
-@dataclass(frozen=True)
-class Button:
-    label: str
-    data: str
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-    buttons: tuple[Button, ...] = ()
-    # Ask for the user's own phone number with a share button where the platform has one
-    # (Telegram's contact keyboard); other channels show the text and buttons as usual.
-    request_contact: bool = False
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Card:
-    """A titled block of label/value rows; `text` is the same content as plain text."""
-
-    title: str
-    rows: tuple[Row, ...]
-    footer: str | None = None
-    buttons: tuple[Button, ...] = ()
-    alt_text: str | None = None  # a one-line summary, e.g. for a chat list preview
-
-    @property
-    def text(self) -> str:
-        lines = [self.title, *(f"{r.label}: {r.value}" if r.label else r.value for r in self.rows)]
-        if self.footer:
-            lines.append(self.footer)
-        return "\n".join(lines)
-
-
-Reply = Text | Card
-
-
-def reply_to_dict(reply: Reply) -> dict[str, Any]:
-    """The simulator's JSON shape, also used to store pushed messages in the outbox."""
-    data: dict[str, Any] = {
-        "text": reply.text,
-        "buttons": [{"label": b.label, "postback": b.data} for b in reply.buttons],
-    }
-    if isinstance(reply, Card):
-        data["card"] = {
-            "title": reply.title,
-            "rows": [{"label": r.label, "value": r.value} for r in reply.rows],
-            "footer": reply.footer,
-        }
-        data["alt_text"] = reply.alt_text or reply.title
-    return data
-
-
-def reply_from_dict(data: dict[str, Any]) -> Reply:
-    buttons = tuple(Button(b["label"], b["postback"]) for b in data.get("buttons", []))
-    card = data.get("card")
-    if card:
-        return Card(
-            title=card["title"],
-            rows=tuple(Row(r["label"], r["value"]) for r in card["rows"]),
-            footer=card.get("footer"),
-            buttons=buttons,
-            alt_text=data.get("alt_text"),
-        )
-    return Text(data["text"], buttons)
+__all__ = [
+    "Button", "Card", "Context", "HandlerFunc", "Incoming", "Reply", "Route", "Row", "Text",
+    "handles", "reply_from_dict", "reply_to_dict",
+]
 
 
 @dataclass

@@ -1,32 +1,23 @@
-"""Import a fund's roster or dues payments from CSV or XLSX (`kongtun import members|payments FILE`).
+"""Checking each row of an import against the format and against the fund's records.
 
-All or nothing: every row is checked first, and one bad row means nothing of the file is written,
-so a committee never has to work out which half of a spreadsheet went in. Each problem is reported
-with its line number (the header is line 1). National IDs and phone numbers are personal data:
-messages show at most their last four digits.
+Messages name the line and the column and show at most the last four digits of an ID or phone.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import logging
 import re
-import warnings
-import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.imports.tables import Row
 from domain.dates import month_from_index, month_index
-from domain.dues import months_covered
 from domain.identity import hash_national_id
 from domain.thai import (
     format_month,
@@ -35,9 +26,8 @@ from domain.thai import (
     parse_mobile,
     to_arabic_digits,
 )
-from models import Fund, Member, MemberStatus, Payment, audit
-
-log = logging.getLogger(__name__)
+from models import Fund, Member, MemberStatus
+from services.payments import allocate, total_paid
 
 MEMBER_COLUMNS = ("fund_code", "member_no", "first_name", "last_name", "national_id", "birth_date",
                   "phone", "joined_on")
@@ -49,109 +39,6 @@ OPTIONAL = {"phone"}
 class RowError:
     line: int
     reason: str
-
-
-@dataclass
-class ImportResult:
-    written: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read: reported as one error."""
-
-    def __init__(self, line: int, reason: str) -> None:
-        super().__init__(reason)
-        self.line = line
-        self.reason = reason
-
-
-Row = tuple[int, dict[str, str]]  # (line number, column -> text)
-
-
-# --- reading ----------------------------------------------------------------------------------
-
-def _cell_text(value: Any) -> str:
-    """Spreadsheet cells as the text a person typed: dates as ISO, whole numbers without '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _csv_lines(path: Path) -> list[tuple[int, list[str]]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileProblem(line, "the file is not UTF-8 text (save it as 'CSV UTF-8')") from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    return [(reader.line_num, [cell.strip() for cell in cells]) for cells in reader]
-
-
-def _xlsx_lines(path: Path) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook  # only when a workbook comes: it is slow to import
-
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it ignores; the cell values are what count.
-            warnings.simplefilter("ignore", UserWarning)
-            workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileProblem(1, "cannot read the file as an XLSX workbook") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [(number, [_cell_text(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    finally:
-        workbook.close()  # read-only workbooks keep the file open until closed
-
-
-def read_table(path: Path, columns: tuple[str, ...]) -> list[Row]:
-    """The data rows of a CSV or XLSX file whose header names exactly `columns` (in any order)."""
-    readers: dict[str, Callable[[Path], list[tuple[int, list[str]]]]] = {
-        ".csv": _csv_lines, ".xlsx": _xlsx_lines}
-    reader = readers.get(path.suffix.lower())
-    if reader is None:
-        raise FileProblem(1, f"unsupported file type '{path.suffix}': use CSV (UTF-8) or XLSX")
-    lines = [(n, cells) for n, cells in reader(path) if any(cells)]
-    if not lines:
-        raise FileProblem(1, "the file is empty: expected a header row " + ",".join(columns))
-    header_line, header = lines[0]
-    names = [h.strip().lower() for h in header]
-    _check_header(header_line, names, columns)
-    rows: list[Row] = []
-    for number, cells in lines[1:]:
-        if any(cells[len(names):]):
-            rows.append((number, {"__extra__": "1"}))
-            continue
-        cells = cells + [""] * (len(names) - len(cells))
-        rows.append((number, {name: cell for name, cell in zip(names, cells, strict=False) if name}))
-    if not rows:
-        raise FileProblem(1, "the file has a header but no data rows")
-    return rows
-
-
-def _check_header(line: int, names: list[str], columns: tuple[str, ...]) -> None:
-    present = [n for n in names if n]
-    missing = [c for c in columns if c not in present]
-    unexpected = [n for n in present if n not in columns]
-    doubled = sorted({n for n in present if present.count(n) > 1})
-    if missing or unexpected or doubled:
-        problems = [f"{label}: {', '.join(items)}" for label, items in
-                    (("missing", missing), ("unexpected", unexpected), ("repeated", doubled)) if items]
-        raise FileProblem(line, f"wrong header columns ({'; '.join(problems)}); expected "
-                                + ",".join(columns))
 
 
 # --- checking one value -------------------------------------------------------------------------
@@ -207,7 +94,7 @@ def _amount(text: str, problems: list[str]) -> Decimal | None:
 
 # --- the rows of a file -------------------------------------------------------------------------
 
-class _Importer:
+class Importer:
     def __init__(self, session: Session, path: Path, *, id_key: str, actor: str, today: date) -> None:
         self.session = session
         self.path = path
@@ -351,54 +238,17 @@ class _Importer:
             return None
         member_id, joined_on = member
         if member_id not in paid:
-            paid[member_id] = Decimal(self.session.scalar(
-                select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.member_id == member_id)))
-        before = max(months_covered(paid[member_id], fund.dues_per_month), 0)
-        after = months_covered(paid[member_id] + amount, fund.dues_per_month)
-        # The oldest unpaid months are paid first: the member is paid through joined + after - 1.
-        through = month_index(joined_on) + after - 1
-        limit = month_index(self.today) + fund.may_pay_months_ahead
-        if through > limit:
+            paid[member_id] = total_paid(self.session, member_id)
+        allocation = allocate(fund, joined_on=joined_on, paid_before=paid[member_id], amount=amount,
+                              today=self.today)
+        if allocation.too_far_ahead:
             current = format_month(*month_from_index(month_index(self.today)), "en")
             problems.append(
                 f"amount {amount} would pay member {member_no} through "
-                f"{format_month(*month_from_index(through), 'en')}, more than "
+                f"{format_month(*month_from_index(allocation.paid_through), 'en')}, more than "
                 f"{fund.may_pay_months_ahead} months beyond {current}")
             return None
         paid[member_id] += amount
-        return {"member_id": member_id, "amount": amount, "months_covered": after - before,
+        return {"member_id": member_id, "amount": amount, "months_covered": allocation.months,
                 "paid_on": paid_on, "recorded_by": self.actor, "reverses_id": None,
                 "note": f"import {self.path.name}"[:500]}
-
-
-def _bangkok_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Bangkok")).date()
-
-
-def import_file(session: Session, kind: str, path: Path, *, id_key: str, actor: str,
-                today: date | None = None) -> ImportResult:
-    """Check every row of `path`; write them all (and an audit row) only if every row is good."""
-    specs = {"members": (MEMBER_COLUMNS, Member), "payments": (PAYMENT_COLUMNS, Payment)}
-    if kind not in specs:
-        raise ValueError(f"unknown import kind {kind!r}: use 'members' or 'payments'")
-    columns, model = specs[kind]
-    try:
-        rows = read_table(path, columns)
-    except FileProblem as problem:
-        return ImportResult(0, [RowError(problem.line, problem.reason)])
-    importer = _Importer(session, path, id_key=id_key, actor=actor, today=today or _bangkok_today())
-    values, errors = importer.members(rows) if kind == "members" else importer.payments(rows)
-    if errors:
-        session.rollback()
-        log.info("import of %s from %s refused: %d bad row(s)", kind, path.name, len(errors))
-        return ImportResult(0, errors)
-    try:
-        session.execute(insert(model.__table__), values)
-        audit(session, actor, f"import.{kind}", "file", path.name[:40], rows=len(values),
-              funds=sorted({r["fund_code"].strip().upper() for _, r in rows}))
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    log.info("imported %d %s from %s", len(values), kind, path.name)
-    return ImportResult(len(values), [])

@@ -1,0 +1,40 @@
+"""Every button's data, named once. Handlers claim these, menus show them, the LINE rich menu's
+tiles and Telegram's commands press them: renaming one here renames it everywhere, and the tests
+check that each is claimed by a handler.
+
+Data is short ASCII (Telegram allows 64 bytes); a name ending in ':' is a prefix followed by a value.
+"""
+
+from __future__ import annotations
+
+MENU = "menu"
+ACCOUNT = "acct"
+BENEFITS = "ben"
+FUND = "fund"
+FUND_SHOW = "fund:show:"  # + fund code
+FUND_DISTRICT = "fund:dist:"  # + index in the district list
+MEETINGS = "meet"
+LANGUAGE = "lang"
+LANGUAGE_SET = "lang:"  # + th | en
+MY_DATA = "mydata"
+DELETE = "del"
+DELETE_YES = "del:yes"
+CANCEL = "cancel"
+# Not a button: the chat app's "added as a friend" (LINE's follow event) arrives as this press.
+FOLLOW = "follow"
+
+# Registration.
+REGISTER = "reg"
+REG_LINK = "reg:link"
+REG_APPLY = "reg:apply"
+REG_CONSENT_LINK = "reg:consent:link"
+REG_CONSENT_APPLY = "reg:consent:apply"
+REG_DECLINE = "reg:decline"
+REG_DISTRICTS = "reg:dists"
+REG_DISTRICT = "reg:dist:"  # + index in the list shown
+REG_FUND = "reg:fund:"  # + fund code (or "#" + id when the code is not short ASCII)
+REG_CONFIRM = "reg:confirm"
+REG_ANY = "reg:"  # a registration button from an older version: answered as stale
+
+# Buttons a person may press at any time, from a menu, a tile or a command.
+ENTRY_POINTS = (MENU, ACCOUNT, BENEFITS, FUND, MEETINGS, REGISTER, LANGUAGE, MY_DATA, DELETE, CANCEL)

@@ -1,0 +1,94 @@
+"""Chat accounts: one person on one channel. Creating them, reachability, language, forgetting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import Beneficiary, ChatAccount, DialogState, Member, MemberStatus, audit
+
+LANGUAGES = ("th", "en")
+
+
+def chat_actor(account: ChatAccount) -> str:
+    return f"chat:{account.id}"
+
+
+def find_account(session: Session, channel: str, user_id: str) -> ChatAccount | None:
+    return session.scalar(select(ChatAccount).where(
+        ChatAccount.channel == channel, ChatAccount.external_user_id == user_id))
+
+
+def get_or_create_account(session: Session, channel: str, user_id: str) -> ChatAccount:
+    account = find_account(session, channel, user_id)
+    if account is not None:
+        return account
+    try:
+        with session.begin_nested():
+            account = ChatAccount(channel=channel, external_user_id=user_id, locale="th")
+            session.add(account)
+        return account
+    except IntegrityError:  # created by a concurrent event from the same user
+        found = find_account(session, channel, user_id)
+        assert found is not None
+        return found
+
+
+def set_reachable(session: Session, channel: str, user_id: str, reachable: bool, *, at: datetime) -> None:
+    """The person blocked (False) or unblocked (True) the bot. Idempotent: a redelivery is harmless."""
+    account = get_or_create_account(session, channel, user_id)
+    if reachable:
+        account.unreachable_at = None
+    elif account.unreachable_at is None:
+        account.unreachable_at = at
+
+
+def is_reachable(session: Session, channel: str, user_id: str) -> bool:
+    unreachable = session.scalar(select(ChatAccount.unreachable_at).where(
+        ChatAccount.channel == channel, ChatAccount.external_user_id == user_id))
+    return unreachable is None
+
+
+def set_language(session: Session, account: ChatAccount, locale: str) -> None:
+    """The chat's language, and the member's for messages pushed to them on any channel."""
+    if locale not in LANGUAGES:
+        raise ValueError(f"not a language: {locale!r}")
+    account.locale = locale
+    if account.member is not None:
+        account.member.preferred_language = locale
+
+
+def forget_chat(session: Session, account: ChatAccount, *, actor: str, at: datetime) -> bool:
+    """Delete this chat's data: the account and its dialog, and an application the committee never
+    approved if no other chat is linked to it. The fund's own records stay. True when an
+    application was removed."""
+    member: Member | None = account.member
+    removed_application = False
+    if member is not None and member.status == MemberStatus.PENDING:
+        others = session.scalar(select(ChatAccount.id).where(
+            ChatAccount.member_id == member.id, ChatAccount.id != account.id))
+        if others is None:
+            # An application nobody approved yet is not a fund record: it goes with the chat.
+            account.member_id = None
+            session.flush()
+            session.execute(delete(Beneficiary).where(Beneficiary.member_id == member.id))
+            session.delete(member)
+            removed_application = True
+    session.execute(delete(DialogState).where(
+        DialogState.channel == account.channel, DialogState.external_user_id == account.external_user_id))
+    audit(session, actor, "chat.delete", "chat_account", account.id,
+          channel=account.channel, application_removed=removed_application)
+    session.delete(account)
+    return removed_application
+
+
+def record_push_fallback(session: Session, channel: str, user_id: str, *, reason: str, event_id: str | None,
+                         requests: int, messages: int, delivered: bool) -> None:
+    """An answer that had to be pushed (paid for) instead of replied (free): kept for the quota."""
+    account_id = session.scalar(select(ChatAccount.id).where(
+        ChatAccount.channel == channel, ChatAccount.external_user_id == user_id))
+    audit(session, channel, f"{channel}.push_fallback", "chat_account", account_id, reason=reason,
+          event_id=event_id, requests=requests, messages=messages, delivered=delivered)

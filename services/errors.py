@@ -1,0 +1,13 @@
+"""Why a service refused: a caller shows the message (CLI) or a text of its own (a chat)."""
+
+
+class ServiceError(Exception):
+    """A request the data does not allow; nothing was written."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class AlreadyOnRoster(ServiceError):
+    """The national ID is already on some fund's roster: link to that membership instead."""

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from bot.config import Config
 from bot.core import Core
+from messaging.sender import Sender
 
 
 def create_app(config: Config | None = None, clock: Callable[[], datetime] | None = None) -> Flask:
@@ -40,12 +41,25 @@ def create_app(config: Config | None = None, clock: Callable[[], datetime] | Non
 
         telegram.init_app(app)
     if config.simulator:
+        from bot.channels.simulator import SimulatorSender
         from bot.channels.simulator import blueprint as simulator
 
         app.register_blueprint(simulator)
+        app.extensions["simulator"] = SimulatorSender(core)
 
     return app
 
 
 def get_core(app: Flask) -> Core:
     return app.extensions["kongtun"]
+
+
+def senders(app: Flask) -> dict[str, Sender]:
+    """One `Sender` per channel this app serves, by channel name: what the outbox dispatcher uses."""
+    found: dict[str, Sender] = {}
+    for name in ("line", "telegram"):
+        if name in app.extensions:
+            found[name] = app.extensions[name].sender
+    if "simulator" in app.extensions:
+        found["simulator"] = app.extensions["simulator"]
+    return found

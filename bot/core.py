@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session, joinedload
 
 import handlers
 from bot.config import Config
-from handlers.base import Context, Incoming, Reply, Text
+from handlers.base import Context
 from handlers.router import Router
 from locales import translate
+from messaging.sender import Delivery, Outcome
+from messaging.values import Incoming, Reply, Text
 from models import (
     ChatAccount,
     DialogState,
@@ -27,6 +29,7 @@ from models import (
     make_sessionmaker,
     utcnow,
 )
+from services import accounts
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +93,27 @@ class Core:
         harmless and need no event id.
         """
         with self.Session() as session, session.begin():
-            account = get_or_create_account(session, channel, user_id)
-            if reachable:
-                account.unreachable_at = None
-            elif account.unreachable_at is None:
-                account.unreachable_at = self.now()
+            accounts.set_reachable(session, channel, user_id, reachable, at=self.now())
+
+    def is_reachable(self, channel: str, user_id: str) -> bool:
+        with self.Session() as session:
+            return accounts.is_reachable(session, channel, user_id)
+
+    def delivered(self, incoming: Incoming, delivery: Delivery) -> None:
+        """What became of the answer to `incoming`: a person who blocked the bot is marked so."""
+        if delivery.outcome is Outcome.BLOCKED and not incoming.in_group:
+            self.set_reachable(incoming.channel, incoming.user_id, False)
+        elif not delivery.ok:
+            log.warning("%s answer to event %s: %s after %d sent (%s)", incoming.channel,
+                        incoming.event_id, delivery.outcome, delivery.sent, delivery.reason)
+
+    def record_push_fallback(self, channel: str, user_id: str, **detail: object) -> None:
+        """Bookkeeping of a paid push in place of a free reply; never breaks delivery."""
+        try:
+            with self.Session() as session, session.begin():
+                accounts.record_push_fallback(session, channel, user_id, **detail)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - bookkeeping must not break delivery
+            log.exception("could not record a %s push in the audit log", channel)
 
     def _context(self, session: Session, incoming: Incoming) -> Context:
         # One query for the account, its member and fund, and any open dialog: this runs for
@@ -103,7 +122,7 @@ class Core:
             _ACCOUNT_AND_STATE, {"channel": incoming.channel, "user": incoming.user_id}
         ).first()
         if row is None:
-            account = get_or_create_account(session, incoming.channel, incoming.user_id)
+            account = accounts.get_or_create_account(session, incoming.channel, incoming.user_id)
             state = session.get(DialogState, (incoming.channel, incoming.user_id))
         else:
             account, state = row
@@ -141,26 +160,6 @@ def _first_time(session: Session, incoming: Incoming) -> bool:
         return False
 
 
-def get_or_create_account(session: Session, channel: str, user_id: str) -> ChatAccount:
-    query = select(ChatAccount).where(
-        ChatAccount.channel == channel, ChatAccount.external_user_id == user_id
-    )
-    account = session.scalar(query)
-    if account is not None:
-        return account
-    try:
-        with session.begin_nested():
-            account = ChatAccount(channel=channel, external_user_id=user_id, locale="th")
-            session.add(account)
-        return account
-    except IntegrityError:  # created by a concurrent event from the same user
-        return session.scalars(query).one()
-
-
 def _locale_of(session: Session, incoming: Incoming) -> str:
-    account = session.scalar(
-        select(ChatAccount).where(
-            ChatAccount.channel == incoming.channel, ChatAccount.external_user_id == incoming.user_id
-        )
-    )
+    account = accounts.find_account(session, incoming.channel, incoming.user_id)
     return account.locale if account else "th"

@@ -65,11 +65,19 @@ def evaluate(
     rule: Rule,
     *,
     active: bool,
+    lapsed: bool = False,
     joined_on: date,
     birth_date: date,
     fund_waiting_days: int,
     on: date,
 ) -> Verdict:
+    """What `rule` means for a member on `on`.
+
+    `active` is the roster's status; `lapsed` says the dues record has ended the membership (too
+    many unpaid months) before the committee has marked it: then nothing can be claimed either.
+    """
+    if lapsed:
+        return Verdict(Eligibility.NOT_APPLICABLE, reason="lapsed")
     if not active:
         return Verdict(Eligibility.NOT_APPLICABLE, reason="not_member")
     if rule.max_age is not None and full_years(birth_date, on) > rule.max_age:

@@ -2,4 +2,4 @@
 
 from handlers import account, benefits, fund, meetings, menu, register, settings
 
-MODULES = [menu, register, account, benefits, fund, meetings, settings]
+MODULES = [menu, *register.MODULES, account, benefits, fund, meetings, settings]

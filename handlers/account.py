@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.thai import format_date, format_month
+from handlers import buttons as B
 from handlers.base import Card, Context, Incoming, Reply, Row, handles
 from handlers.formatting import baht, count_text, format_duration
 from handlers.menu import require_member
@@ -12,7 +13,7 @@ from handlers.queries import member_dues
 from models import MemberStatus
 
 
-@handles(postbacks=("acct",), intents=("account",))
+@handles(postbacks=(B.ACCOUNT,), intents=("account",))
 def account(incoming: Incoming, ctx: Context) -> list[Reply]:
     refusal = require_member(incoming, ctx)
     if refusal:
@@ -72,7 +73,7 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
         title=ctx.t("account.title"),
         rows=tuple(rows),
         footer="\n".join(notes) or None,
-        buttons=(ctx.button("menu.btn_benefits", "ben"), ctx.button("menu.btn_fund", "fund"),
-                 ctx.button("menu.btn_menu", "menu")),
+        buttons=(ctx.button("menu.btn_benefits", B.BENEFITS), ctx.button("menu.btn_fund", B.FUND),
+                 ctx.button("menu.btn_menu", B.MENU)),
         alt_text=alt,
     )]

@@ -89,21 +89,27 @@ HandlerFunc = Callable[[Incoming, Context], list[Reply]]
 
 @dataclass(frozen=True)
 class Route:
-    """What a handler claims: button data (exact or `prefix:`), intents from free text, states."""
+    """What a handler claims: button data (exact or `prefix:`), intents from free text, states.
+
+    `dialog` names the dialog whose buttons these are (the prefix of its state names, e.g. "reg"):
+    pressing one keeps that dialog open, where a button of another feature would leave it.
+    """
 
     func: HandlerFunc
     postbacks: tuple[str, ...] = ()
     intents: tuple[str, ...] = ()
     states: tuple[str, ...] = ()
+    dialog: str | None = None
 
 
 def handles(
-    *, postbacks: tuple[str, ...] = (), intents: tuple[str, ...] = (), states: tuple[str, ...] = ()
+    *, postbacks: tuple[str, ...] = (), intents: tuple[str, ...] = (), states: tuple[str, ...] = (),
+    dialog: str | None = None,
 ) -> Callable[[HandlerFunc], HandlerFunc]:
     """Tags a handler; `handlers.router.Router` collects the tags and refuses double claims."""
 
     def tag(func: HandlerFunc) -> HandlerFunc:
-        func.__kongtun_route__ = Route(func, postbacks, intents, states)  # type: ignore[attr-defined]
+        func.__kongtun_route__ = Route(func, postbacks, intents, states, dialog)  # type: ignore[attr-defined]
         return func
 
     return tag

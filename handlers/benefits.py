@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.benefits import Eligibility, evaluate
 from domain.thai import format_date
+from handlers import buttons as B
 from handlers.base import Card, Context, Incoming, Reply, Row, Text, handles
 from handlers.formatting import baht, count_text, describe_amount, to_rule
 from handlers.menu import require_member
@@ -33,7 +34,7 @@ def _verdict_text(ctx: Context, verdict, has_tiers: bool) -> str:
     return text
 
 
-@handles(postbacks=("ben",), intents=("benefits",))
+@handles(postbacks=(B.BENEFITS,), intents=("benefits",))
 def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
     refusal = require_member(incoming, ctx)
     if refusal:
@@ -44,8 +45,7 @@ def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
     loc = ctx.locale
     active = member.status == MemberStatus.ACTIVE
     dues = member_dues(ctx.session, member, ctx.today) if active else None
-    if dues is not None and dues.lapsed:
-        active = False  # three missed months end the membership, whatever the roster says yet
+    lapsed = dues is not None and dues.lapsed
 
     # The rules with their tiers in two queries, not one more per rule.
     rules = list(ctx.session.scalars(
@@ -53,12 +53,9 @@ def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
         .options(selectinload(BenefitRule.tiers)).order_by(BenefitRule.position)))
     rows = []
     for rule in rules:
-        verdict = evaluate(to_rule(rule), active=active, joined_on=member.joined_on,
+        verdict = evaluate(to_rule(rule), active=active, lapsed=lapsed, joined_on=member.joined_on,
                            birth_date=member.birth_date, fund_waiting_days=fund.waiting_days,
                            on=ctx.today)
-        if not active:
-            verdict = verdict.__class__(Eligibility.NOT_APPLICABLE,
-                                        reason="lapsed" if dues and dues.lapsed else "not_member")
         value = describe_amount(rule, loc) + "\n" + _verdict_text(ctx, verdict, bool(rule.tiers))
         rows.append(Row(rule.name(loc), value))
 
@@ -82,9 +79,9 @@ def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
             for c in claims
         )
         replies.append(Card(title=ctx.t("benefits.claims_title"), rows=claim_rows,
-                            buttons=(ctx.button("menu.btn_account", "acct"),
-                                     ctx.button("menu.btn_menu", "menu"))))
+                            buttons=(ctx.button("menu.btn_account", B.ACCOUNT),
+                                     ctx.button("menu.btn_menu", B.MENU))))
     else:
         replies.append(Text(ctx.t("benefits.no_claims"),
-                            (ctx.button("menu.btn_account", "acct"), ctx.button("menu.btn_menu", "menu"))))
+                            (ctx.button("menu.btn_account", B.ACCOUNT), ctx.button("menu.btn_menu", B.MENU))))
     return replies

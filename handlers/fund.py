@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from domain.balance import SOURCES
 from domain.thai import format_date, format_number
+from handlers import buttons as B
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, handles
 from handlers.formatting import baht, fund_labels
 from handlers.queries import fund_figures
@@ -36,7 +37,7 @@ def fund_card(ctx: Context, fund: Fund) -> Card:
         title=fund.name(loc),
         rows=tuple(rows),
         footer=ctx.t("common.as_of", date=format_date(ctx.today, loc)),
-        buttons=(ctx.button("menu.btn_meetings", "meet"), ctx.button("menu.btn_menu", "menu")),
+        buttons=(ctx.button("menu.btn_meetings", B.MEETINGS), ctx.button("menu.btn_menu", B.MENU)),
         alt_text=ctx.t("fund.alt", fund=fund.name(loc), balance=baht(balance.balance, loc)),
     )
 
@@ -52,19 +53,19 @@ def _districts(ctx: Context) -> list[tuple[str, str]]:
     return [(th, en) for th, en in rows]
 
 
-@handles(postbacks=("fund", "fund:"), intents=("fund",))
+@handles(postbacks=(B.FUND, B.FUND_SHOW, B.FUND_DISTRICT), intents=("fund",))
 def fund_status(incoming: Incoming, ctx: Context) -> list[Reply]:
-    data = incoming.postback or "fund"
-    if data.startswith("fund:show:"):
-        fund = ctx.session.scalar(select(Fund).where(Fund.code == data.removeprefix("fund:show:")))
+    data = incoming.postback or B.FUND
+    if data.startswith(B.FUND_SHOW):
+        fund = ctx.session.scalar(select(Fund).where(Fund.code == data.removeprefix(B.FUND_SHOW)))
         if fund is not None:
             return [fund_card(ctx, fund)]
-    if data.startswith("fund:dist:"):
+    if data.startswith(B.FUND_DISTRICT):
         districts = _districts(ctx)
-        index = data.removeprefix("fund:dist:")
+        index = data.removeprefix(B.FUND_DISTRICT)
         if index.isdigit() and int(index) < len(districts):
             return [_fund_choice(ctx, districts[int(index)][0])]
-    if data == "fund" and ctx.member is not None and not incoming.in_group:
+    if data == B.FUND and ctx.member is not None and not incoming.in_group:
         return [fund_card(ctx, ctx.member.fund)]
     return [_network_overview(ctx)]
 
@@ -76,7 +77,8 @@ def _network_overview(ctx: Context) -> Reply:
         select(func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)) or 0
     districts = _districts(ctx)
     buttons = tuple(
-        Button(ctx.t("fund.district_button", district=en if ctx.locale == "en" else th), f"fund:dist:{i}")
+        Button(ctx.t("fund.district_button", district=en if ctx.locale == "en" else th),
+               f"{B.FUND_DISTRICT}{i}")
         for i, (th, en) in enumerate(districts))
     return Text(ctx.t("fund.network", funds=funds, members=format_number(members)), buttons)
 
@@ -84,5 +86,5 @@ def _network_overview(ctx: Context) -> Reply:
 def _fund_choice(ctx: Context, district_th: str) -> Reply:
     funds = list(ctx.session.scalars(select(Fund).where(Fund.district_th == district_th).order_by(Fund.code)))
     labels = fund_labels(funds, ctx.locale)
-    buttons = tuple(Button(label, f"fund:show:{f.code}") for label, f in zip(labels, funds, strict=True))
+    buttons = tuple(Button(label, f"{B.FUND_SHOW}{f.code}") for label, f in zip(labels, funds, strict=True))
     return Text(ctx.t("fund.pick_fund"), buttons)

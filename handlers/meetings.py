@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from domain.thai import format_date
+from handlers import buttons as B
 from handlers.base import Card, Context, Incoming, Reply, Row, Text, handles
 from handlers.formatting import format_day, format_time
 from handlers.queries import upcoming_meetings
 
 
-@handles(postbacks=("meet",), intents=("meetings",))
+@handles(postbacks=(B.MEETINGS,), intents=("meetings",))
 def meetings(incoming: Incoming, ctx: Context) -> list[Reply]:
     loc = ctx.locale
     member = None if incoming.in_group else ctx.member
     fund_id = member.fund_id if member else None
     found = upcoming_meetings(ctx.session, fund_id, ctx.now)
-    buttons = (ctx.button("menu.btn_menu", "menu"),)
+    buttons = (ctx.button("menu.btn_menu", B.MENU),)
     if not found:
         return [Text(ctx.t("meetings.none"), buttons)]
     replies: list[Reply] = []

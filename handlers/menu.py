@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import buttons as B
 from handlers.base import Button, Context, Incoming, Reply, Text, handles
 
 
@@ -9,14 +10,14 @@ def menu_buttons(ctx: Context) -> tuple[Button, ...]:
     """Every feature, one tap away."""
     linked = ctx.member is not None
     buttons = [
-        ctx.button("menu.btn_account", "acct"),
-        ctx.button("menu.btn_benefits", "ben"),
-        ctx.button("menu.btn_fund", "fund"),
-        ctx.button("menu.btn_meetings", "meet"),
+        ctx.button("menu.btn_account", B.ACCOUNT),
+        ctx.button("menu.btn_benefits", B.BENEFITS),
+        ctx.button("menu.btn_fund", B.FUND),
+        ctx.button("menu.btn_meetings", B.MEETINGS),
     ]
     if not linked:
-        buttons.insert(0, ctx.button("menu.btn_register", "reg"))
-    buttons += [ctx.button("menu.btn_mydata", "mydata"), ctx.button("menu.btn_language", "lang")]
+        buttons.insert(0, ctx.button("menu.btn_register", B.REGISTER))
+    buttons += [ctx.button("menu.btn_mydata", B.MY_DATA), ctx.button("menu.btn_language", B.LANGUAGE)]
     return tuple(buttons)
 
 
@@ -24,7 +25,7 @@ def menu_reply(ctx: Context, intro: str | None = None) -> Text:
     return Text(intro or ctx.t("menu.choose"), menu_buttons(ctx))
 
 
-@handles(postbacks=("menu",), intents=("menu",))
+@handles(postbacks=(B.MENU,), intents=("menu",))
 def welcome(incoming: Incoming, ctx: Context) -> list[Reply]:
     if ctx.member is not None and not incoming.in_group:  # a name is personal data in a group
         greeting = ctx.t("menu.welcome_member", name=ctx.member.first_name)
@@ -33,7 +34,7 @@ def welcome(incoming: Incoming, ctx: Context) -> list[Reply]:
     return [Text(greeting), menu_reply(ctx)]
 
 
-@handles(postbacks=("follow",))
+@handles(postbacks=(B.FOLLOW,))
 def followed(incoming: Incoming, ctx: Context) -> list[Reply]:
     """The chat app's "added as a friend" or "unblocked" (LINE's follow event)."""
     member = ctx.member
@@ -47,7 +48,7 @@ def followed(incoming: Incoming, ctx: Context) -> list[Reply]:
     return [Text(greeting), menu_reply(ctx)]
 
 
-@handles(postbacks=("cancel",), intents=("cancel",))
+@handles(postbacks=(B.CANCEL,), intents=("cancel",))
 def cancel(incoming: Incoming, ctx: Context) -> list[Reply]:
     had_dialog = ctx.state_name is not None
     ctx.clear_state()
@@ -70,5 +71,5 @@ def require_member(incoming: Incoming, ctx: Context) -> list[Reply] | None:
         return [Text(ctx.t("menu.private_only"))]
     if ctx.member is None:
         return [Text(ctx.t("menu.need_register"),
-                     (ctx.button("menu.btn_register", "reg"), ctx.button("menu.btn_menu", "menu")))]
+                     (ctx.button("menu.btn_register", B.REGISTER), ctx.button("menu.btn_menu", B.MENU)))]
     return None

@@ -57,12 +57,14 @@ class Router:
             # A button from another feature leaves the dialog, as a tap on the menu would.
             # The cancel button is the exception: it must see the dialog it is cancelling.
             is_cancel = route is self.intents.get("cancel")
-            if ctx.state_name and ctx.state_name not in route.states and not is_cancel:
+            if ctx.state_name and not is_cancel and not _keeps(route, ctx.state_name):
                 ctx.clear_state()
             return route.func(incoming, ctx)
 
         if text and (text in CANCEL_WORDS or re.fullmatch(r"/?cancel", text)):
             return self._intent("cancel", incoming, ctx)
+        if incoming.foreign_contact:  # refused the same way in a dialog or out of one; it stays open
+            return self._intent("foreign_contact", incoming, ctx)
         if ctx.state_name:
             if text in MENU_WORDS:
                 ctx.clear_state()
@@ -75,6 +77,17 @@ class Router:
             return self._intent("unknown", incoming, ctx)
         return self._intent(detect_intent(text) if text else "unknown", incoming, ctx)
 
+    def claims(self, data: str) -> bool:
+        """Whether a handler answers this button data (menus, tiles and commands are checked)."""
+        return self.route_for_postback(data) is not None
+
     def _intent(self, intent: str, incoming: Incoming, ctx: Context) -> list[Reply]:
         route = self.intents.get(intent) or self.intents["unknown"]
         return route.func(incoming, ctx)
+
+
+def _keeps(route: Route, state: str) -> bool:
+    """Whether pressing a button of `route` keeps the dialog in `state` open."""
+    if state in route.states:
+        return True
+    return route.dialog is not None and state.startswith(route.dialog + ".")

@@ -2,37 +2,37 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from domain.thai import format_date, mask_national_id, mask_phone
+from handlers import buttons as B
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, handles
 from handlers.menu import menu_reply
 from locales import translate
-from models import Beneficiary, ChatAccount, DialogState, Member, MemberStatus, audit
+from models import ChatAccount
+from services import accounts
 
 CHANNEL_NAMES = {"line": "LINE", "telegram": "Telegram", "simulator": "Simulator"}
 
 
-@handles(postbacks=("lang", "lang:"), intents=("language",))
+@handles(postbacks=(B.LANGUAGE, B.LANGUAGE_SET), intents=("language",))
 def language(incoming: Incoming, ctx: Context) -> list[Reply]:
-    choice = (incoming.postback or "").removeprefix("lang:")
-    if choice in ("th", "en"):
-        ctx.account.locale = choice
-        if ctx.member is not None:
-            ctx.member.preferred_language = choice
+    choice = (incoming.postback or "").removeprefix(B.LANGUAGE_SET)
+    if choice in accounts.LANGUAGES:
+        accounts.set_language(ctx.session, ctx.account, choice)
         return [menu_reply(ctx, ctx.t("settings.language_set"))]
     return [Text(ctx.t("settings.choose_language"),
-                 (Button("ภาษาไทย", "lang:th"), Button("English", "lang:en")))]
+                 (Button("ภาษาไทย", B.LANGUAGE_SET + "th"), Button("English", B.LANGUAGE_SET + "en")))]
 
 
-@handles(postbacks=("mydata",), intents=("mydata",))
+@handles(postbacks=(B.MY_DATA,), intents=("mydata",))
 def my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
     if incoming.in_group:
         return [Text(ctx.t("menu.private_only"))]
-    delete_button = ctx.button("settings.btn_delete", "del")
+    delete_button = ctx.button("settings.btn_delete", B.DELETE)
     member = ctx.member
     if member is None:
-        return [Text(ctx.t("settings.guest_data"), (delete_button, ctx.button("menu.btn_menu", "menu")))]
+        return [Text(ctx.t("settings.guest_data"), (delete_button, ctx.button("menu.btn_menu", B.MENU)))]
     loc = ctx.locale
     linked = ctx.session.scalars(
         select(ChatAccount.channel).where(ChatAccount.member_id == member.id).order_by(ChatAccount.channel)
@@ -58,37 +58,20 @@ def my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
         title=ctx.t("settings.mydata_title"),
         rows=tuple(rows),
         footer=ctx.t("settings.mydata_footer"),
-        buttons=(delete_button, ctx.button("menu.btn_menu", "menu")),
+        buttons=(delete_button, ctx.button("menu.btn_menu", B.MENU)),
     )]
 
 
-@handles(postbacks=("del", "del:"), intents=("deletedata",))
+@handles(postbacks=(B.DELETE, B.DELETE_YES), intents=("deletedata",))
 def delete_my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
     if incoming.in_group:
         return [Text(ctx.t("menu.private_only"))]
-    if incoming.postback != "del:yes":
+    if incoming.postback != B.DELETE_YES:
         key = "settings.delete_confirm_member" if ctx.member else "settings.delete_confirm_guest"
-        return [Text(ctx.t(key), (ctx.button("settings.btn_delete_yes", "del:yes"),
-                                  ctx.button("menu.btn_cancel", "cancel")))]
-    account = ctx.account
-    member: Member | None = account.member
-    locale = account.locale
-    removed_application = False
-    if member is not None and member.status == MemberStatus.PENDING:
-        others = ctx.session.scalar(
-            select(ChatAccount.id).where(ChatAccount.member_id == member.id, ChatAccount.id != account.id))
-        if others is None:
-            # An application the committee never approved is not yet a fund record: remove it.
-            account.member_id = None
-            ctx.session.flush()
-            ctx.session.execute(delete(Beneficiary).where(Beneficiary.member_id == member.id))
-            ctx.session.delete(member)
-            removed_application = True
-    ctx.session.execute(delete(DialogState).where(
-        DialogState.channel == account.channel, DialogState.external_user_id == account.external_user_id))
-    ctx.state = None
-    audit(ctx.session, f"{account.channel}:{account.id}", "chat.delete", "chat_account", account.id,
-          channel=account.channel, application_removed=removed_application)
-    ctx.session.delete(account)
-    key = "settings.deleted_application" if removed_application else "settings.deleted"
-    return [Text(translate(locale, key))]
+        return [Text(ctx.t(key), (ctx.button("settings.btn_delete_yes", B.DELETE_YES),
+                                  ctx.button("menu.btn_cancel", B.CANCEL)))]
+    locale = ctx.locale
+    removed = accounts.forget_chat(ctx.session, ctx.account, actor=accounts.chat_actor(ctx.account),
+                                   at=ctx.now)
+    ctx.state = None  # deleted with the chat's data
+    return [Text(translate(locale, "settings.deleted_application" if removed else "settings.deleted"))]

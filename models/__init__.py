@@ -8,6 +8,7 @@ from models.fund import BenefitRule, BenefitTier, Fund
 from models.ledger import ExpenseKind, FundExpense, FundIncome, IncomeSource, Payment
 from models.meeting import Meeting
 from models.member import Beneficiary, CommitteeRole, Member, MemberStatus
+from models.simulator import SimulatorMessage
 
 __all__ = [
     "AuditLog",
@@ -31,6 +32,7 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "ProcessedEvent",
+    "SimulatorMessage",
     "audit",
     "make_engine",
     "make_sessionmaker",

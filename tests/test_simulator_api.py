@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import jsonschema
 import pytest
 
 from bot.app import create_app
-from models import OutboxMessage
+from messaging.values import reply_from_dict
 
 BUTTON = {
     "type": "object",
@@ -214,11 +214,11 @@ def test_simulator_is_absent_when_disabled(config, clean_db):
 
 # ---- the inbox ----
 
-def add_outbox(app, **fields):
-    defaults = {"channel": "simulator", "external_user_id": "inbox-user", "payload": PAYLOAD,
-                "status": "sent"}
-    with app.extensions["kongtun"].Session() as session, session.begin():
-        session.add(OutboxMessage(**{**defaults, **fields}))
+def deliver(app, key: str, user: str = "inbox-user", payload: list[dict] = PAYLOAD):
+    """Through the simulator's sender, as the outbox dispatcher will."""
+    delivery = app.extensions["simulator"].deliver(user, [reply_from_dict(p) for p in payload], key)
+    assert delivery.ok
+    return delivery
 
 
 @pytest.mark.parametrize(
@@ -236,18 +236,17 @@ def test_inbox_of_a_user_with_nothing_is_empty(client):
     assert response.get_json() == {"messages": []}
 
 
-def test_inbox_lists_only_sent_rows_of_that_simulator_user_oldest_first(app, client):
-    t0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
-    # Inserted out of order: the listing sorts by when each was sent.
-    add_outbox(app, key="dues:1:2026-12", sent_at=t0 + timedelta(minutes=5))
-    add_outbox(app, key="meeting:3:1d", sent_at=t0)
-    add_outbox(app, key="announce:9", sent_at=t0 + timedelta(hours=1),
-               payload=[{"text": "ประกาศ", "buttons": [{"label": "เมนูหลัก", "postback": "menu"}]}])
-    add_outbox(app, key="pending-one", status="pending")
-    add_outbox(app, key="failed-one", status="failed", last_error="boom")
-    add_outbox(app, key="someone-else", external_user_id="inbox-other", sent_at=t0)
-    add_outbox(app, key="same-id-on-line", channel="line", sent_at=t0)
-    add_outbox(app, key="same-id-on-telegram", channel="telegram", sent_at=t0)
+def test_inbox_lists_what_was_delivered_to_that_user_oldest_first(app, client, clock):
+    t0 = clock.now
+    # Delivered out of order of their keys: the listing sorts by when each was delivered.
+    clock.now = t0 + timedelta(minutes=5)
+    deliver(app, "dues:1:2026-12")
+    clock.now = t0
+    deliver(app, "meeting:3:1d")
+    clock.now = t0 + timedelta(hours=1)
+    deliver(app, "announce:9",
+            payload=[{"text": "ประกาศ", "buttons": [{"label": "เมนูหลัก", "postback": "menu"}]}])
+    deliver(app, "someone-else", user="inbox-other")
 
     response = client.get("/simulator/api/inbox?user=inbox-user")
     assert response.status_code == 200
@@ -265,7 +264,14 @@ def test_inbox_lists_only_sent_rows_of_that_simulator_user_oldest_first(app, cli
     assert [m["key"] for m in other] == ["someone-else"]
 
 
+def test_a_delivery_repeated_under_its_key_is_in_the_inbox_once(app, client):
+    deliver(app, "dues:7:2026-12")
+    deliver(app, "dues:7:2026-12")  # a dispatcher retrying after a crash
+    messages = client.get("/simulator/api/inbox?user=inbox-user").get_json()["messages"]
+    assert [m["key"] for m in messages] == ["dues:7:2026-12"]
+
+
 def test_inbox_user_is_trimmed_like_messages(app, client):
-    add_outbox(app, key="k1", sent_at=datetime(2026, 12, 1, tzinfo=UTC))
+    deliver(app, "k1")
     messages = client.get("/simulator/api/inbox?user=%20inbox-user%20").get_json()["messages"]
     assert [m["key"] for m in messages] == ["k1"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from models import ChatAccount, OutboxMessage
+from messaging.values import reply_from_dict
+from models import ChatAccount
 
 pytestmark = pytest.mark.browser
 
@@ -90,10 +90,10 @@ def say(page, text: str) -> None:
     box.press("Enter")
 
 
-def push(app, user: str, key: str, payload: list[dict], channel: str = "simulator") -> None:
-    with app.extensions["kongtun"].Session() as session, session.begin():
-        session.add(OutboxMessage(key=key, channel=channel, external_user_id=user, payload=payload,
-                                  status="sent", sent_at=datetime.now(UTC)))
+def push(app, user: str, key: str, payload: list[dict]) -> None:
+    """Deliver through the simulator's sender, as the outbox dispatcher will."""
+    delivery = app.extensions["simulator"].deliver(user, [reply_from_dict(p) for p in payload], key)
+    assert delivery.ok
 
 
 def test_greeting_gets_the_welcome_and_menu_chips(page):
@@ -132,7 +132,6 @@ def test_pushed_card_appears_once_as_a_card_with_its_rows(page, app):
     payload = [{"text": "แจ้งค่าสัจจะ (text fallback)", "buttons": [{"label": "เมนูหลัก", "postback": "menu"}],
                 "card": card, "alt_text": card["title"]}]
     push(app, "browser-push", "dues:browser:2026-12", payload)
-    push(app, "browser-push", "dues:line:2026-12", payload, channel="line")  # not this channel
     push(app, "someone-else", "dues:other:2026-12", payload)  # not this user
 
     pushed = page.get_by_test_id("msg-pushed")

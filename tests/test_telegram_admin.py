@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from bot.channels.telegram import ALLOWED_UPDATES, MENU_COMMANDS
+from bot.channels.telegram import ALLOWED_UPDATES
+from bot.channels.telegram_classify import MENU_COMMANDS
 from bot.cli import main
 from locales import translate
 from tests.fakes.telegram_api import TOKEN

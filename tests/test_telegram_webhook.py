@@ -5,7 +5,6 @@ contacts, groups, blocking, flood control, long answers, and the process's event
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import json
 import os
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.channels import telegram
+from bot.channels.telegram_classify import normalize_phone
 from bot.channels.telegram_render import render
 from handlers.base import Incoming, Text
 from locales import translate
@@ -344,7 +344,7 @@ def test_an_own_contact_outside_registration_is_not_stored(tg_app, somying):
                                                  ("+66 81 234 5678", "+66812345678"),
                                                  ("0812345678", "0812345678"), ("", "")])
 def test_shared_numbers_are_normalized(raw, normalized):
-    assert telegram.normalize_phone(raw) == normalized
+    assert normalize_phone(raw) == normalized
 
 
 # --- groups -----------------------------------------------------------------------------------------
@@ -528,30 +528,6 @@ def test_a_process_forked_from_another_starts_its_own_bot(tg_app, somying, fake_
     finally:
         parent.pid = os.getpid()
         parent.close()
-
-
-def test_many_threads_share_the_one_loop(tg_app, fake_telegram):
-    channel: telegram.TelegramChannel = tg_app.extensions["telegram"]
-    chats = range(7_000_000_001, 7_000_000_033)
-
-    def push(chat_id: int) -> telegram.Delivery:
-        return channel.deliver(chat_id, [Text(f"แจ้งเตือน {chat_id} <ค่าสัจจะ>")])
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
-        results = list(pool.map(push, chats))
-    assert all(r.ok and r.sent == 1 for r in results), [r for r in results if not r.ok]
-    assert sorted(p["chat_id"] for p in fake_telegram.sent()) == list(chats)
-    assert len(fake_telegram.calls_to("getMe")) == 1
-
-
-def test_delivery_reports_what_happened_for_a_push_dispatcher(tg_app, fake_telegram):
-    channel: telegram.TelegramChannel = tg_app.extensions["telegram"]
-    fake_telegram.block_next_send()
-    assert channel.deliver(42, [Text("a")]).status == "blocked"
-    fake_telegram.flood_next_send(retry_after=120)
-    delivery = channel.deliver(42, [Text("a"), Text("b")])
-    assert (delivery.status, delivery.sent, delivery.retry_after) == ("rate_limited", 0, 120)
-    assert channel.deliver(42, [Text("a"), Text("b")]) == telegram.Delivery("sent", 2)
 
 
 # --- the mapping, without HTTP -------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from linebot.v3.messaging import (
     TestWebhookEndpointRequest,
 )
 
-from bot.channels.line import ADMIN_TIMEOUT, data_api_url, make_configuration
+from bot.channels.line_client import ADMIN_TIMEOUT, data_api_url, make_configuration
 from bot.channels.line_richmenu import NAME_PREFIX, FontMissing, draw, find_font, menu_request
 from bot.config import Config
 

@@ -1,20 +1,49 @@
-"""The simulator channel: a chat page and a JSON API through the same router as LINE/Telegram."""
+"""The simulator channel: a chat page and a JSON API through the same router as LINE/Telegram,
+and a `Sender` whose deliveries land in the simulator's inbox (`GET /simulator/api/inbox`)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from handlers.base import Incoming, reply_to_dict
-from models import OutboxMessage
+from bot.core import Core
+from messaging.sender import Delivery, Outcome
+from messaging.values import Incoming, Reply, reply_to_dict
+from models import SimulatorMessage
 
 CHANNEL = "simulator"
 MAX_TEXT = 2000
 MAX_USER = 64
 
 blueprint = Blueprint("simulator", __name__, template_folder="../templates")
+
+
+class SimulatorSender:
+    """Delivers to a simulator user's inbox: the `messaging.sender.Sender` of this channel.
+
+    The inbox row is unique by key, so delivering the same key again stores nothing new.
+    """
+
+    channel = CHANNEL
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def deliver(self, to: str, replies: Sequence[Reply], key: str) -> Delivery:
+        if not _valid_user(to):
+            return Delivery(Outcome.REFUSED, reason="not a simulator user id")
+        values = {"key": key, "external_user_id": to, "payload": [reply_to_dict(r) for r in replies],
+                  "delivered_at": self.core.now()}
+        with self.core.Session() as session, session.begin():
+            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            session.execute(insert(SimulatorMessage).values(**values).on_conflict_do_nothing(
+                index_elements=["key"]))
+        return Delivery(Outcome.SENT, len(replies))
 
 
 def _bad_request(message: str):
@@ -68,17 +97,10 @@ def inbox():
     core = current_app.extensions["kongtun"]
     with core.Session() as session:
         rows = session.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.channel == CHANNEL,
-                OutboxMessage.external_user_id == user,
-                OutboxMessage.status == "sent",
-            )
-            .order_by(OutboxMessage.sent_at, OutboxMessage.id)
+            select(SimulatorMessage)
+            .where(SimulatorMessage.external_user_id == user)
+            .order_by(SimulatorMessage.delivered_at, SimulatorMessage.id)
         ).all()
-        messages = [
-            {"key": row.key, "sent_at": row.sent_at.isoformat() if row.sent_at else None,
-             "replies": row.payload}
-            for row in rows
-        ]
+        messages = [{"key": row.key, "sent_at": row.delivered_at.isoformat(), "replies": row.payload}
+                    for row in rows]
     return jsonify(messages=messages)

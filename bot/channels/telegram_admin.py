@@ -13,7 +13,9 @@ import click
 from telegram import Bot, BotCommand, WebhookInfo
 from telegram.error import TelegramError
 
-from bot.channels.telegram import ALLOWED_UPDATES, MENU_COMMANDS, make_bot
+from bot.channels.telegram import ALLOWED_UPDATES
+from bot.channels.telegram_classify import MENU_COMMANDS
+from bot.channels.telegram_runtime import make_bot
 from bot.config import Config
 from locales import translate
 

@@ -1,0 +1,20 @@
+"""Registration: link this chat to a member on a fund's roster, or apply to join a fund.
+
+Two paths after "are you already a member?" (`start`):
+- link (`link`): privacy notice and consent, national ID, birth date; a match links this chat.
+  Three mismatches pause linking for this account for 15 minutes.
+- apply (`apply`): privacy notice and consent (or a polite decline that stores nothing), name,
+  national ID, birth date, mobile (typed, or shared as a Telegram contact), district, fund, a masked
+  summary, confirm: a pending member the committee will review.
+
+`steps` lists the steps of each path in order; each step has its own small handler that the router
+reaches by the dialog's state; `dialog` moves between them; `services.membership` does the writing.
+"""
+
+from handlers.register import apply, consent, link, start
+from handlers.register.steps import STATES
+from services.membership import CONSENT_VERSION
+
+MODULES = [start, consent, link, apply]
+
+__all__ = ["CONSENT_VERSION", "MODULES", "STATES"]

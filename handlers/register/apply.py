@@ -1,0 +1,198 @@
+"""Applying to join a fund: consent, name, national ID, birth date, mobile, district, fund, confirm."""
+
+from __future__ import annotations
+
+from domain.thai import format_baht, mask_phone, normalize_text, parse_mobile
+from handlers import buttons as B
+from handlers.base import Context, Incoming, Reply, Text
+from handlers.menu import menu_reply
+from handlers.register import dialog
+from handlers.register.consent import consent_answer, declined, not_an_answer
+from handlers.register.data import (
+    APPLY_BIRTH,
+    APPLY_CONFIRM,
+    APPLY_CONSENT,
+    APPLY_DISTRICT,
+    APPLY_FUND,
+    APPLY_ID,
+    APPLY_NAME,
+    APPLY_PHONE,
+    RegistrationData,
+)
+from handlers.register.funds import all_funds, district_label, fund_by_ref, fund_data, funds_in
+from handlers.register.prompts import cancel
+from handlers.register.reading import id_hash, read_birth_date, read_name, read_national_id
+from services import accounts, membership
+from services.errors import AlreadyOnRoster, NotFound
+
+
+def _typed(incoming: Incoming, ctx: Context) -> str | None:
+    """The text typed at a step that wants text; None (after which the step asks again) if empty."""
+    text = incoming.text or ""
+    return text if text.strip() else None
+
+
+@dialog.step(states=(APPLY_CONSENT,), postbacks=(B.REG_CONSENT_APPLY,))
+def consent(incoming: Incoming, ctx: Context) -> list[Reply]:
+    answer = consent_answer(incoming, ctx, B.REG_CONSENT_APPLY)
+    if answer == B.REG_DECLINE:
+        return declined(incoming, ctx)
+    if answer != B.REG_CONSENT_APPLY:
+        return not_an_answer(incoming, ctx)
+    data = RegistrationData(consent_at=ctx.now)
+    return dialog.enter(ctx, APPLY_NAME, data, ctx.t("register.thanks_consent"))
+
+
+@dialog.step(states=(APPLY_NAME,))
+def name(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if (text := _typed(incoming, ctx)) is None:
+        return dialog.reprompt(ctx, ctx.t("register.need_text"))
+    full, problem = read_name(ctx, text)
+    if full is None:
+        return dialog.reprompt(ctx, problem)
+    data = dialog.load(ctx)
+    data.first_name, data.last_name = full
+    return dialog.advance(ctx, data)
+
+
+def _suggest_link(ctx: Context) -> list[Reply]:
+    return [Text(ctx.t("register.id_on_roster"), (ctx.button("register.btn_link", B.REG_LINK), cancel(ctx)))]
+
+
+@dialog.step(states=(APPLY_ID,))
+def national_id(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if (text := _typed(incoming, ctx)) is None:
+        return dialog.reprompt(ctx, ctx.t("register.need_text"))
+    digits, problem = read_national_id(ctx, text)
+    if digits is None:
+        return dialog.reprompt(ctx, problem)
+    digest = id_hash(ctx, digits)
+    if membership.is_on_roster(ctx.session, digest):
+        return _suggest_link(ctx)
+    data = dialog.load(ctx)
+    data.id_hash, data.id_last4 = digest, digits[-4:]
+    return dialog.advance(ctx, data)
+
+
+@dialog.step(states=(APPLY_BIRTH,))
+def birth_date(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if (text := _typed(incoming, ctx)) is None:
+        return dialog.reprompt(ctx, ctx.t("register.need_text"))
+    born, problem = read_birth_date(ctx, text)
+    if born is None:
+        return dialog.reprompt(ctx, problem)
+    data = dialog.load(ctx)
+    data.birth_date = born
+    return dialog.advance(ctx, data)
+
+
+@dialog.step(states=(APPLY_PHONE,))
+def phone(incoming: Incoming, ctx: Context) -> list[Reply]:
+    number = parse_mobile(incoming.contact_phone or incoming.text or "")
+    if number is None:
+        return dialog.reprompt(ctx, ctx.t("register.phone_invalid"))
+    data = dialog.load(ctx)
+    data.phone = number
+    return dialog.advance(ctx, data)
+
+
+def _choosing(ctx: Context) -> RegistrationData | None:
+    """The dialog's data when a district or fund may be chosen now (else the button is stale)."""
+    data = dialog.load(ctx)
+    on_path = (ctx.state_name or "").startswith("reg.apply.")
+    return data if on_path and data.has_contact_details else None
+
+
+def _pressed(incoming: Incoming, ctx: Context) -> str | None:
+    """The button pressed, or the button whose label was typed."""
+    return incoming.postback or dialog.typed_button(ctx, incoming.text or "")
+
+
+@dialog.step(states=(APPLY_DISTRICT,), postbacks=(B.REG_DISTRICT, B.REG_DISTRICTS))
+def district(incoming: Incoming, ctx: Context) -> list[Reply]:
+    data = _choosing(ctx)
+    if data is None:
+        return dialog.stale(ctx)
+    pressed = _pressed(incoming, ctx)
+    if pressed == B.REG_DISTRICTS:  # "another district", from the fund step
+        return dialog.enter(ctx, APPLY_DISTRICT, data)
+    if pressed is not None and pressed.startswith(B.REG_FUND):
+        return fund(incoming, ctx)
+    if pressed is not None:
+        index = pressed.removeprefix(B.REG_DISTRICT)
+    elif (index := _typed_district(ctx, data, incoming.text or "")) is None:
+        return not_an_answer(incoming, ctx)
+    if not index.isdigit() or int(index) >= len(data.districts):
+        return dialog.stale(ctx)
+    data.district = data.districts[int(index)]
+    data.fund = None
+    return dialog.enter(ctx, APPLY_FUND, data)
+
+
+def _typed_district(ctx: Context, data: RegistrationData, text: str) -> str | None:
+    said = normalize_text(text)
+    funds = all_funds(ctx)
+    for i, name in enumerate(data.districts):
+        labels = {normalize_text(name), normalize_text(district_label(ctx, funds, name))}
+        if said in labels or said == str(i + 1):
+            return str(i)
+    return None
+
+
+@dialog.step(states=(APPLY_FUND,), postbacks=(B.REG_FUND,))
+def fund(incoming: Incoming, ctx: Context) -> list[Reply]:
+    data = _choosing(ctx)
+    if data is None:
+        return dialog.stale(ctx)
+    pressed = _pressed(incoming, ctx)
+    if pressed is not None and not pressed.startswith(B.REG_FUND):
+        return district(incoming, ctx)  # "another district"
+    if pressed is not None:
+        ref = pressed.removeprefix(B.REG_FUND)
+    elif (ref := _typed_fund(ctx, data, incoming.text or "")) is None:
+        return not_an_answer(incoming, ctx)
+    chosen = fund_by_ref(ctx, ref)
+    if chosen is None:
+        return dialog.stale(ctx)
+    data.fund = chosen.code
+    data.district = chosen.district_th
+    return dialog.enter(ctx, APPLY_CONFIRM, data)
+
+
+def _typed_fund(ctx: Context, data: RegistrationData, text: str) -> str | None:
+    said = normalize_text(text)
+    for i, candidate in enumerate(funds_in(ctx, data.district), 1):
+        names = {normalize_text(candidate.name_th), normalize_text(candidate.name_en),
+                 normalize_text(candidate.code)}
+        if said in names or said == str(i):
+            return fund_data(candidate).removeprefix(B.REG_FUND)
+    return None
+
+
+@dialog.step(states=(APPLY_CONFIRM,), postbacks=(B.REG_CONFIRM,))
+def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if incoming.postback != B.REG_CONFIRM and dialog.typed_button(ctx, incoming.text or "") != B.REG_CONFIRM:
+        return not_an_answer(incoming, ctx)
+    data = _choosing(ctx)
+    if ctx.state_name != APPLY_CONFIRM or data is None:
+        return dialog.stale(ctx)
+    chosen = fund_by_ref(ctx, data.fund)
+    if chosen is None:  # removed meanwhile: choose again
+        return dialog.enter(ctx, APPLY_DISTRICT, data)
+    assert data.first_name and data.last_name and data.id_hash and data.id_last4 and data.birth_date
+    assert data.phone and data.consent_at
+    application = membership.Application(
+        fund_id=chosen.id, first_name=data.first_name, last_name=data.last_name, id_hash=data.id_hash,
+        id_last4=data.id_last4, birth_date=data.birth_date, phone=data.phone, consent_at=data.consent_at)
+    try:
+        member = membership.apply(ctx.session, ctx.account, application,
+                                  actor=accounts.chat_actor(ctx.account), at=ctx.now, today=ctx.today)
+    except AlreadyOnRoster:  # applied or imported meanwhile
+        ctx.clear_state()
+        return _suggest_link(ctx)
+    except NotFound:
+        return dialog.enter(ctx, APPLY_DISTRICT, data)
+    ctx.clear_state()
+    text = ctx.t("register.applied", fund=chosen.name(ctx.locale), phone=mask_phone(member.phone or ""),
+                 dues=format_baht(chosen.dues_per_month, ctx.locale))
+    return [menu_reply(ctx, text)]

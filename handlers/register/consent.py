@@ -1,0 +1,39 @@
+"""Consent, on either path: agreeing (the button or a typed yes) or declining, which stores nothing."""
+
+from __future__ import annotations
+
+from domain.thai import normalize_text
+from handlers import buttons as B
+from handlers.base import Context, Incoming, Reply
+from handlers.menu import menu_reply
+from handlers.register import dialog
+
+# Typed answers at a consent step that are as explicit as pressing the button.
+AGREE_WORDS = frozenset({"ยินยอม", "ยอมรับ", "ตกลง", "ยินยอมค่ะ", "ยินยอมครับ", "agree", "i agree", "accept"})
+DECLINE_WORDS = frozenset({"ไม่ยินยอม", "ไม่ยอมรับ", "ไม่ตกลง", "disagree", "decline", "i do not agree"})
+
+
+def consent_answer(incoming: Incoming, ctx: Context, agree: str) -> str | None:
+    """The button data a consent answer stands for: pressed, a typed label, or a typed yes/no."""
+    if incoming.postback:
+        return incoming.postback
+    said = normalize_text(incoming.text or "")
+    if said in AGREE_WORDS:
+        return agree
+    if said in DECLINE_WORDS:
+        return B.REG_DECLINE
+    return dialog.typed_button(ctx, incoming.text or "")
+
+
+@dialog.step(postbacks=(B.REG_DECLINE,))
+def declined(incoming: Incoming, ctx: Context) -> list[Reply]:
+    dialog.leave(ctx)
+    return [menu_reply(ctx, ctx.t("register.declined"))]
+
+
+
+
+def not_an_answer(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if not (incoming.text or "").strip():
+        return dialog.reprompt(ctx, ctx.t("register.need_text"))
+    return dialog.use_buttons(ctx)

@@ -1,0 +1,75 @@
+"""The registration dialog's state names and its data, as a typed value stored as JSON.
+
+The data never holds the national ID itself: only its keyed hash and last four digits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
+
+DIALOG = "reg"  # every state name starts "reg."
+
+CHOOSE = "reg.choose"
+LINK_CONSENT = "reg.link.consent"
+LINK_ID = "reg.link.id"
+LINK_BIRTH = "reg.link.birth"
+APPLY_CONSENT = "reg.apply.consent"
+APPLY_NAME = "reg.apply.name"
+APPLY_ID = "reg.apply.id"
+APPLY_BIRTH = "reg.apply.birth"
+APPLY_PHONE = "reg.apply.phone"
+APPLY_DISTRICT = "reg.apply.district"
+APPLY_FUND = "reg.apply.fund"
+APPLY_CONFIRM = "reg.apply.confirm"
+
+
+@dataclass
+class RegistrationData:
+    consent_at: datetime | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    id_hash: str | None = None
+    id_last4: str | None = None
+    birth_date: date | None = None
+    phone: str | None = None
+    districts: list[str] = field(default_factory=list)  # as offered, so a button's index stays valid
+    district: str | None = None
+    fund: str | None = None  # fund code
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if v not in (None, [])}
+        for key in ("consent_at", "birth_date"):
+            if key in data:
+                data[key] = data[key].isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> RegistrationData:
+        """Tolerant of rows written by an older version: unknown keys are dropped, bad dates too."""
+        data = dict(data or {})
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["consent_at"] = _parse(datetime.fromisoformat, values.get("consent_at"))
+        values["birth_date"] = _parse(date.fromisoformat, values.get("birth_date"))
+        if not isinstance(values.get("districts", []), list):
+            values["districts"] = []
+        return cls(**values)
+
+    def forget_id(self) -> None:
+        self.id_hash = self.id_last4 = None
+
+    @property
+    def has_contact_details(self) -> bool:
+        """All an application needs before its fund is chosen."""
+        return None not in (self.consent_at, self.first_name, self.id_hash, self.birth_date, self.phone)
+
+
+def _parse(parse, value: object):
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse(value)
+    except ValueError:
+        return None

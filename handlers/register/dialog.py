@@ -1,0 +1,116 @@
+"""Moving through the registration steps: ask, repeat, advance, and what every step checks first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from domain.thai import normalize_text
+from handlers import buttons as B
+from handlers.base import Card, Context, HandlerFunc, Incoming, Reply, Text, handles
+from handlers.menu import menu_reply
+from handlers.register.data import DIALOG, RegistrationData
+from handlers.register.steps import STATES, STEPS, after
+from models import MemberStatus
+
+
+def load(ctx: Context) -> RegistrationData:
+    return RegistrationData.from_json(ctx.state_data if ctx.state_name in STATES else None)
+
+
+def save(ctx: Context, data: RegistrationData) -> None:
+    assert ctx.state_name is not None
+    ctx.set_state(ctx.state_name, data.to_json())
+
+
+def enter(ctx: Context, state: str, data: RegistrationData, intro: str | None = None) -> list[Reply]:
+    """Move to `state` (or past it, when it has nothing to ask) and ask its question."""
+    step = STEPS[state]
+    if step.prepare is not None:
+        problem = step.prepare(ctx, data)
+        if problem is not None:
+            leave(ctx)
+            return [menu_reply(ctx, ctx.t(problem))]
+    if step.skip is not None and step.skip(data):
+        return enter(ctx, after(state), data, intro)
+    ctx.set_state(state, data.to_json())
+    prompt = step.prompt(ctx, data)
+    if intro is None:
+        return [prompt]
+    if isinstance(prompt, Card):
+        return [Text(intro), prompt]
+    return [Text(f"{intro}\n\n{prompt.text}", prompt.buttons, prompt.request_contact)]
+
+
+def advance(ctx: Context, data: RegistrationData, intro: str | None = None) -> list[Reply]:
+    """On to the step after the current one."""
+    assert ctx.state_name is not None
+    return enter(ctx, after(ctx.state_name), data, intro)
+
+
+def reprompt(ctx: Context, problem: str, *, brief: bool = False) -> list[Reply]:
+    """Stay at the step: say what was wrong, repeat what is expected, with the buttons again."""
+    assert ctx.state_name is not None
+    step = STEPS[ctx.state_name]
+    prompt = step.prompt(ctx, load(ctx))
+    if brief and step.brief is not None:  # the full text (a privacy notice) was just shown
+        return [Text(f"{problem}\n{ctx.t(step.brief)}", prompt.buttons)]
+    if isinstance(prompt, Card):
+        return [Text(problem), prompt]
+    return [Text(f"{problem}\n\n{prompt.text}", prompt.buttons, prompt.request_contact)]
+
+
+def leave(ctx: Context) -> None:
+    if ctx.state_name in STATES:
+        ctx.clear_state()
+
+
+def stale(ctx: Context) -> list[Reply]:
+    """A button from an earlier step, or from a dialog that timed out."""
+    if ctx.state_name in STATES:
+        return reprompt(ctx, ctx.t("register.stale"))
+    return [Text(ctx.t("register.expired"),
+                 (ctx.button("menu.btn_register", B.REGISTER), ctx.button("menu.btn_menu", B.MENU)))]
+
+
+def already_linked(ctx: Context) -> list[Reply]:
+    leave(ctx)
+    member = ctx.member
+    assert member is not None
+    key = "register.already_linked_pending" if member.status == MemberStatus.PENDING \
+        else "register.already_linked"
+    return [menu_reply(ctx, ctx.t(key, name=member.full_name, fund=member.fund.name(ctx.locale)))]
+
+
+def typed_button(ctx: Context, text: str) -> str | None:
+    """At a step with buttons, a typed label counts as the press: the button's data, or None."""
+    assert ctx.state_name is not None
+    said = normalize_text(text)
+    for button in STEPS[ctx.state_name].prompt(ctx, load(ctx)).buttons:
+        if said == normalize_text(button.label):
+            return button.data
+    return None
+
+
+def use_buttons(ctx: Context) -> list[Reply]:
+    return reprompt(ctx, ctx.t("register.use_buttons"), brief=True)
+
+
+def step(*, states: tuple[str, ...] = (), postbacks: tuple[str, ...] = (),
+         intents: tuple[str, ...] = ()) -> Callable[[HandlerFunc], HandlerFunc]:
+    """A registration handler: the router reaches it by state or button, and its buttons keep the
+    dialog open. Every one first refuses a group chat (a national ID must never be typed where
+    others read it) and a chat that is linked already."""
+
+    def wrap(func: HandlerFunc) -> HandlerFunc:
+        @wraps(func)
+        def guarded(incoming: Incoming, ctx: Context) -> list[Reply]:
+            if incoming.in_group:
+                return [Text(ctx.t("menu.private_only"))]
+            if ctx.member is not None:
+                return already_linked(ctx)
+            return func(incoming, ctx)
+
+        return handles(states=states, postbacks=postbacks, intents=intents, dialog=DIALOG)(guarded)
+
+    return wrap

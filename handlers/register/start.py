@@ -1,0 +1,43 @@
+"""Where registration starts: "are you already a member?", and the choice of path."""
+
+from __future__ import annotations
+
+from handlers import buttons as B
+from handlers.base import Context, Incoming, Reply, Text, handles
+from handlers.register import dialog
+from handlers.register.data import APPLY_CONSENT, CHOOSE, LINK_CONSENT, RegistrationData
+from handlers.register.link import paused_reply
+from services import membership
+
+
+@dialog.step(postbacks=(B.REGISTER,), intents=("register",))
+def start(incoming: Incoming, ctx: Context) -> list[Reply]:
+    return dialog.enter(ctx, CHOOSE, RegistrationData())
+
+
+@dialog.step(states=(CHOOSE,), postbacks=(B.REG_LINK, B.REG_APPLY))
+def choose(incoming: Incoming, ctx: Context) -> list[Reply]:
+    """Either path can be started from any step, e.g. "link instead" when an ID is on the roster."""
+    choice = incoming.postback or dialog.typed_button(ctx, incoming.text or "")
+    if choice == B.REG_LINK:
+        until = membership.link_paused_until(ctx.account, ctx.now)
+        if until is not None:
+            return paused_reply(ctx, until, "register.link_paused")
+        return dialog.enter(ctx, LINK_CONSENT, RegistrationData())
+    if choice == B.REG_APPLY:
+        return dialog.enter(ctx, APPLY_CONSENT, RegistrationData())
+    if not (incoming.text or "").strip():
+        return dialog.reprompt(ctx, ctx.t("register.need_text"))
+    return dialog.use_buttons(ctx)
+
+
+@dialog.step(postbacks=(B.REG_ANY,))
+def unknown_button(incoming: Incoming, ctx: Context) -> list[Reply]:
+    """A registration button this version no longer has."""
+    return dialog.stale(ctx)
+
+
+@handles(intents=("foreign_contact",))
+def foreign_contact(incoming: Incoming, ctx: Context) -> list[Reply]:
+    """A shared contact card that is not the sender's own number: never stored, the step stays."""
+    return [Text(ctx.t("telegram.not_own_contact"))]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+DEFAULT_SQLITE_FILE = "kongtun.db"  # in the working folder, when DATABASE_URL is not set
 DEV_SECRET_KEY = "kongtun-development-key-do-not-use-in-production"
 
 
@@ -45,7 +46,7 @@ class Config:
             log.warning("KONGTUN_SECRET_KEY is not set: using the development key")
             secret = DEV_SECRET_KEY
         values: dict[str, object] = {
-            "database_url": env.get("DATABASE_URL") or f"sqlite:///{Path.cwd() / 'kongtun.db'}",
+            "database_url": env.get("DATABASE_URL") or f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}",
             "secret_key": secret,
             "timezone": env.get("KONGTUN_TIMEZONE") or "Asia/Bangkok",
             "simulator": env.get("KONGTUN_SIMULATOR", "") in ("1", "true", "yes", "on"),

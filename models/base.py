@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -50,6 +52,11 @@ class AwareDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Column default: called per row (never `datetime.now()` evaluated once at import)."""
     return datetime.now(UTC)
+
+
+def default_database_url() -> str:
+    """`DATABASE_URL`, or a SQLite file `kongtun.db` in the working folder (the operator contract)."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{Path.cwd() / 'kongtun.db'}"
 
 
 def make_engine(url: str) -> Engine:

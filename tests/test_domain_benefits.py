@@ -36,8 +36,8 @@ ADULT = date(1985, 7, 1)  # a birth date that no age condition in the example ca
 
 
 def check(rule: Rule, *, on: date, joined_on: date, birth_date: date = ADULT, active: bool = True,
-          waiting_days: int | None = None) -> Verdict:
-    return evaluate(rule, active=active, joined_on=joined_on, birth_date=birth_date,
+          waiting_days: int | None = None, lapsed: bool = False) -> Verdict:
+    return evaluate(rule, active=active, lapsed=lapsed, joined_on=joined_on, birth_date=birth_date,
                     fund_waiting_days=FUND_WAITING_DAYS if waiting_days is None else waiting_days, on=on)
 
 
@@ -270,6 +270,14 @@ def test_not_active_is_not_applicable(code):
     v = check(RULES[code], joined_on=date(2000, 1, 1), birth_date=date(1940, 1, 1), on=date(2026, 6, 1),
               active=False)
     assert v == Verdict(NOT_APPLICABLE, reason="not_member")
+
+
+@pytest.mark.parametrize("code", ["birth", "death", "elderly"])
+def test_a_membership_ended_by_unpaid_months_is_not_applicable_as_lapsed(code):
+    # Active on the roster, but the dues record has ended it: the reason says why.
+    v = check(RULES[code], joined_on=date(2000, 1, 1), birth_date=date(1940, 1, 1), on=date(2026, 6, 1),
+              active=True, lapsed=True)
+    assert v == Verdict(NOT_APPLICABLE, reason="lapsed")
 
 
 @pytest.mark.parametrize(("code", "amount"), [

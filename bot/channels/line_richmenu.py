@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from handlers import buttons as B
+
 WIDTH, HEIGHT = 2500, 1686  # LINE's large rich menu: 2 rows of 3
 COLUMNS, ROWS = 3, 2
 NAME_PREFIX = "kongtun-main"
@@ -41,12 +43,12 @@ class Tile:
 
 
 TILES = (
-    Tile("acct", "ยอดเงินของฉัน", "My balance", "#0B6E4F", "coin"),
-    Tile("ben", "สิทธิสวัสดิการ", "Benefits", "#1D4E89", "heart"),
-    Tile("meet", "ประชุม", "Meetings", "#7A3E9D", "calendar"),
-    Tile("fund", "ข้อมูลกองทุน", "Fund status", "#B5552B", "chart"),
-    Tile("reg", "ลงทะเบียน", "Register", "#2F7D32", "person"),
-    Tile("menu", "ช่วยเหลือ / เมนู", "Help & menu", "#455A64", "help"),
+    Tile(B.ACCOUNT, "ยอดเงินของฉัน", "My balance", "#0B6E4F", "coin"),
+    Tile(B.BENEFITS, "สิทธิสวัสดิการ", "Benefits", "#1D4E89", "heart"),
+    Tile(B.MEETINGS, "ประชุม", "Meetings", "#7A3E9D", "calendar"),
+    Tile(B.FUND, "ข้อมูลกองทุน", "Fund status", "#B5552B", "chart"),
+    Tile(B.REGISTER, "ลงทะเบียน", "Register", "#2F7D32", "person"),
+    Tile(B.MENU, "ช่วยเหลือ / เมนู", "Help & menu", "#455A64", "help"),
 )
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from alembic import context
 
 import models
-from bot.config import Config
-from models.base import make_engine
+from models.base import default_database_url, make_engine
 
 config = context.config
 target_metadata = models.Base.metadata
 
 
 def _url() -> str:
-    return config.get_main_option("sqlalchemy.url") or Config.from_env().database_url
+    return config.get_main_option("sqlalchemy.url") or default_database_url()
 
 
 def run_migrations_offline() -> None:

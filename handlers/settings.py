@@ -19,7 +19,7 @@ CHANNEL_NAMES = {"line": "LINE", "telegram": "Telegram", "simulator": "Simulator
 def language(incoming: Incoming, ctx: Context) -> list[Reply]:
     choice = (incoming.postback or "").removeprefix(B.LANGUAGE_SET)
     if choice in accounts.LANGUAGES:
-        accounts.set_language(ctx.session, ctx.account, choice)
+        accounts.set_language(ctx.session, ctx.account, choice, actor=accounts.chat_actor(ctx.account))
         return [menu_reply(ctx, ctx.t("settings.language_set"))]
     return [Text(ctx.t("settings.choose_language"),
                  (Button("ภาษาไทย", B.LANGUAGE_SET + "th"), Button("English", B.LANGUAGE_SET + "en")))]

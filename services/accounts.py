@@ -52,13 +52,18 @@ def is_reachable(session: Session, channel: str, user_id: str) -> bool:
     return unreachable is None
 
 
-def set_language(session: Session, account: ChatAccount, locale: str) -> None:
+def set_language(session: Session, account: ChatAccount, locale: str, *, actor: str) -> None:
     """The chat's language, and the member's for messages pushed to them on any channel."""
     if locale not in LANGUAGES:
         raise ValueError(f"not a language: {locale!r}")
+    if account.locale == locale and (account.member is None or account.member.preferred_language == locale):
+        return
     account.locale = locale
     if account.member is not None:
         account.member.preferred_language = locale
+    session.flush()  # a new account needs its id for the audit row
+    audit(session, actor, "chat.language", "chat_account", account.id, channel=account.channel,
+          language=locale)
 
 
 def forget_chat(session: Session, account: ChatAccount, *, actor: str, at: datetime) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from linebot.v3.messaging import ApiClient, Configuration, PushMessageRequest, ReplyMessageRequest
 
-from bot.channels.line import _ApiClient, push_request, reply_request
+from bot.channels.line_client import _ApiClient, push_request, reply_request
 from bot.channels.line_render import (
     MAX_ALT_TEXT,
     MAX_MESSAGES,

@@ -113,3 +113,14 @@ def test_guest_my_data_says_only_the_chat_id_is_kept(chat):
     chat.press("mydata")
     assert "ยังไม่ได้เชื่อม" in chat.text
     assert "del" in {b["postback"] for b in chat.buttons()}
+
+
+def test_a_language_switch_is_audited_once_without_personal_data(db, chat):
+    with db() as s, s.begin():
+        link_chat(s, "U-test-1", make_member(s, make_fund(s)))
+    chat.press("lang:en")
+    chat.press("lang:en")  # already English: nothing changes, nothing more to audit
+    with db() as s:
+        (row,) = s.scalars(select(AuditLog).where(AuditLog.action == "chat.language")).all()
+        assert row.detail == {"channel": "simulator", "language": "en"}
+        assert row.actor == f"chat:{s.scalars(select(ChatAccount)).one().id}"

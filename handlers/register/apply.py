@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.thai import format_baht, mask_phone, normalize_text, parse_mobile
 from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply, Text
@@ -26,12 +28,6 @@ from services import accounts, membership
 from services.errors import AlreadyOnRoster, NotFound
 
 
-def _typed(incoming: Incoming, ctx: Context) -> str | None:
-    """The text typed at a step that wants text; None (after which the step asks again) if empty."""
-    text = incoming.text or ""
-    return text if text.strip() else None
-
-
 @dialog.step(states=(APPLY_CONSENT,), postbacks=(B.REG_CONSENT_APPLY,))
 def consent(incoming: Incoming, ctx: Context) -> list[Reply]:
     answer = consent_answer(incoming, ctx, B.REG_CONSENT_APPLY)
@@ -45,14 +41,10 @@ def consent(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 @dialog.step(states=(APPLY_NAME,))
 def name(incoming: Incoming, ctx: Context) -> list[Reply]:
-    if (text := _typed(incoming, ctx)) is None:
-        return dialog.reprompt(ctx, ctx.t("register.need_text"))
-    full, problem = read_name(ctx, text)
-    if full is None:
-        return dialog.reprompt(ctx, problem)
-    data = dialog.load(ctx)
-    data.first_name, data.last_name = full
-    return dialog.advance(ctx, data)
+    def keep(data: RegistrationData, full: tuple[str, str]) -> None:
+        data.first_name, data.last_name = full
+
+    return dialog.take_typed(incoming, ctx, read_name, keep)
 
 
 def _suggest_link(ctx: Context) -> list[Reply]:
@@ -61,11 +53,9 @@ def _suggest_link(ctx: Context) -> list[Reply]:
 
 @dialog.step(states=(APPLY_ID,))
 def national_id(incoming: Incoming, ctx: Context) -> list[Reply]:
-    if (text := _typed(incoming, ctx)) is None:
-        return dialog.reprompt(ctx, ctx.t("register.need_text"))
-    digits, problem = read_national_id(ctx, text)
+    digits, retry = dialog.read_typed(incoming, ctx, read_national_id)
     if digits is None:
-        return dialog.reprompt(ctx, problem)
+        return retry
     digest = id_hash(ctx, digits)
     if membership.is_on_roster(ctx.session, digest):
         return _suggest_link(ctx)
@@ -76,14 +66,10 @@ def national_id(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 @dialog.step(states=(APPLY_BIRTH,))
 def birth_date(incoming: Incoming, ctx: Context) -> list[Reply]:
-    if (text := _typed(incoming, ctx)) is None:
-        return dialog.reprompt(ctx, ctx.t("register.need_text"))
-    born, problem = read_birth_date(ctx, text)
-    if born is None:
-        return dialog.reprompt(ctx, problem)
-    data = dialog.load(ctx)
-    data.birth_date = born
-    return dialog.advance(ctx, data)
+    def keep(data: RegistrationData, born: date) -> None:
+        data.birth_date = born
+
+    return dialog.take_typed(incoming, ctx, read_birth_date, keep)
 
 
 @dialog.step(states=(APPLY_PHONE,))

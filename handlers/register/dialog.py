@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from domain.thai import normalize_text
 from handlers import buttons as B
@@ -12,6 +13,8 @@ from handlers.menu import menu_reply
 from handlers.register.data import DIALOG, RegistrationData
 from handlers.register.steps import STATES, STEPS, after
 from models import MemberStatus
+
+T = TypeVar("T")
 
 
 def load(ctx: Context) -> RegistrationData:
@@ -90,6 +93,29 @@ def typed_button(ctx: Context, text: str) -> str | None:
         if said == normalize_text(button.label):
             return button.data
     return None
+
+
+def read_typed(incoming: Incoming, ctx: Context, read: Callable[[Context, str], tuple[T | None, str]]
+               ) -> tuple[T | None, list[Reply]]:
+    """The value typed at a step that wants text, or None and the answer that asks again."""
+    text = incoming.text or ""
+    if not text.strip():
+        return None, reprompt(ctx, ctx.t("register.need_text"))
+    value, problem = read(ctx, text)
+    if value is None:
+        return None, reprompt(ctx, problem)
+    return value, []
+
+
+def take_typed(incoming: Incoming, ctx: Context, read: Callable[[Context, str], tuple[T | None, str]],
+               keep: Callable[[RegistrationData, T], None]) -> list[Reply]:
+    """A step that wants text: read it, keep it in the dialog's data and go on, or ask again."""
+    value, retry = read_typed(incoming, ctx, read)
+    if value is None:
+        return retry
+    data = load(ctx)
+    keep(data, value)
+    return advance(ctx, data)
 
 
 def use_buttons(ctx: Context) -> list[Reply]:

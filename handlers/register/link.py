@@ -50,27 +50,19 @@ def consent(incoming: Incoming, ctx: Context) -> list[Reply]:
 def national_id(incoming: Incoming, ctx: Context) -> list[Reply]:
     if (paused := _paused(ctx)) is not None:
         return paused
-    text = incoming.text or ""
-    if not text.strip():
-        return dialog.reprompt(ctx, ctx.t("register.need_text"))
-    digits, problem = read_national_id(ctx, text)
-    if digits is None:
-        return dialog.reprompt(ctx, problem)
-    data = dialog.load(ctx)
-    data.id_hash, data.id_last4 = id_hash(ctx, digits), digits[-4:]
-    return dialog.advance(ctx, data)
+    def keep(data: RegistrationData, digits: str) -> None:
+        data.id_hash, data.id_last4 = id_hash(ctx, digits), digits[-4:]
+
+    return dialog.take_typed(incoming, ctx, read_national_id, keep)
 
 
 @dialog.step(states=(LINK_BIRTH,))
 def birth_date(incoming: Incoming, ctx: Context) -> list[Reply]:
     if (paused := _paused(ctx)) is not None:
         return paused
-    text = incoming.text or ""
-    if not text.strip():
-        return dialog.reprompt(ctx, ctx.t("register.need_text"))
-    born, problem = read_birth_date(ctx, text)
+    born, retry = dialog.read_typed(incoming, ctx, read_birth_date)
     if born is None:
-        return dialog.reprompt(ctx, problem)
+        return retry
     data = dialog.load(ctx)
     if data.id_hash is None:  # should not happen; ask the ID again rather than fail
         return dialog.enter(ctx, LINK_ID, data)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +18,6 @@ from models.migrate import upgrade
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SECRET = "test-secret-key"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

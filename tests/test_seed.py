@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from bot.seed import DEMO_IDENTITIES, rules_by_code, seed_demo
+from bot.fund_rules import apply_rules, load_rules
+from bot.seed import DEMO_IDENTITIES, PACKAGED_DATA, rules_by_code, seed_demo
 from domain.balance import coverage_percent
 from domain.benefits import Eligibility, evaluate
 from domain.dates import add_months, month_index
@@ -42,7 +43,7 @@ from models import (
     make_sessionmaker,
 )
 from models.migrate import upgrade
-from tests.conftest import BANGKOK, SECRET, SHARED
+from tests.conftest import BANGKOK, SECRET
 
 TODAY = date(2026, 11, 29)
 CURRENT = month_index(TODAY)
@@ -134,7 +135,7 @@ def _demo(db: Session, key: str) -> tuple[Member, DuesStatus]:
 
 def test_the_18_funds_get_the_example_rules(db):
     funds = db.scalars(select(Fund)).all()
-    with (SHARED / "data" / "phuket_funds.csv").open(encoding="utf-8") as fh:
+    with (PACKAGED_DATA / "phuket_funds.csv").open(encoding="utf-8") as fh:
         assert {f.code for f in funds} == {row["code"] for row in csv.DictReader(fh)}
     assert len(funds) == 18
     for fund in funds:
@@ -438,8 +439,8 @@ def test_shared_dir_can_be_overridden_and_force_only_adds_missing_funds(tmp_path
                                                                          fresh_db):
     shared = tmp_path / "shared"
     (shared / "data").mkdir(parents=True)
-    shutil.copy(SHARED / "data" / "fund_rules_example.toml", shared / "data")
-    with (SHARED / "data" / "phuket_funds.csv").open(encoding="utf-8") as fh:
+    shutil.copy(PACKAGED_DATA / "fund_rules_example.toml", shared / "data")
+    with (PACKAGED_DATA / "phuket_funds.csv").open(encoding="utf-8") as fh:
         rows = {row["code"]: row for row in csv.DictReader(fh)}
     small = [{**rows["PKT-CITY"], "seed_members": "40"}, {**rows["KAMALA"], "population": "300"}]
 
@@ -471,9 +472,29 @@ def test_shared_dir_can_be_overridden_and_force_only_adds_missing_funds(tmp_path
             Meeting.fund_id.is_(None))) == 1
 
 
-def test_packaged_demo_data_matches_the_shared_originals():
-    # `make demo` reads the copies shipped in bot/demo_data; they must not drift from shared/data.
-    from bot.seed import PACKAGED_DATA
+def test_the_packaged_data_is_phukets_18_funds_and_rules_that_load():
+    # What `make demo` reads (bot/demo_data, see its README): one row per local government.
+    with (PACKAGED_DATA / "phuket_funds.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 18
+    for column in ("code", "name_th", "name_en"):
+        assert len({row[column] for row in rows}) == 18, column
+    assert {row["district_en"] for row in rows} == {"Mueang Phuket", "Kathu", "Thalang"}
+    populations = [int(row["population"]) for row in rows if row["population"]]
+    assert len(populations) == 15 and len(set(populations)) == 15 and min(populations) > 1000
+    assert all(row["population_source"] for row in rows)
+    figures = {row["code"]: (row["seed_members"], row["seed_coverage_pct"]) for row in rows
+               if row["seed_members"] or row["seed_coverage_pct"]}
+    assert figures == {"PKT-CITY": ("1916", "9.8"), "PAKHLOK": ("", "12"), "THEPKRASATTRI-M": ("", "12"),
+                       "SAKHU": ("", "12"), "KAMALA": ("", "14")}
 
-    for name in ("phuket_funds.csv", "fund_rules_example.toml"):
-        assert (PACKAGED_DATA / name).read_bytes() == (SHARED / "data" / name).read_bytes(), name
+    fund = Fund()
+    apply_rules(fund, load_rules(PACKAGED_DATA / "fund_rules_example.toml"))
+    assert (fund.dues_per_month, fund.lapse_after_missed_months, fund.waiting_days) == (30, 3, 180)
+    assert [b.code for b in fund.benefits] == ["birth", "hospital", "death", "elderly", "scholarship",
+                                              "disaster"]
+    for benefit in fund.benefits:
+        assert benefit.name_th and benefit.name_en, benefit.code
+        assert (benefit.amount or 0) > 0 or benefit.tiers, benefit.code
+    death = next(b for b in fund.benefits if b.code == "death")
+    assert [t.amount for t in death.tiers] == [3000, 5000, 10000, 15000, 20000, 30000]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import calendar
 import csv
-import os
 import random
 import time
 from collections import defaultdict
@@ -59,17 +58,9 @@ CLAIM_YEARS = 3  # benefit claims, costs and meetings over the last three years
 YEARS_OF_MEMBERS = 12  # the oldest synthetic members joined about twelve years ago
 
 
-PACKAGED_DATA = Path(__file__).resolve().parent / "demo_data"
-
-
-def data_dir() -> Path:
-    """Where the funds CSV and the rules TOML are read from.
-
-    A copy ships with the package so that `make demo` works from any checkout;
-    KONGTUN_SHARED_DIR points at another folder holding `data/` (e.g. the project's shared/).
-    """
-    override = os.environ.get("KONGTUN_SHARED_DIR")
-    return Path(override) / "data" if override else PACKAGED_DATA
+PACKAGED_DATA = Path(__file__).resolve().parent / "demo_data"  # see its README
+FUNDS_FILE = "phuket_funds.csv"
+RULES_FILE = "fund_rules_example.toml"
 
 
 def bangkok_today() -> date:
@@ -805,20 +796,23 @@ def _network_assembly(session: Session, today: date, now: datetime) -> bool:
     return True
 
 
-def seed_demo(session: Session, *, id_key: str, force: bool = False, today: date | None = None) -> str:
+def seed_demo(session: Session, *, id_key: str, force: bool = False, today: date | None = None,
+              data_dir: Path | None = None) -> str:
     """Load the demo (see the module docstring) and commit; returns a summary for the CLI.
 
     Without `force` nothing happens once any fund exists. With it, funds whose code already
-    exists are left alone and only the missing ones are seeded, so nothing is added twice."""
+    exists are left alone and only the missing ones are seeded, so nothing is added twice.
+    `data_dir` is a folder holding the funds CSV and the rules TOML (by default the packaged
+    copies, PACKAGED_DATA)."""
     existing = set(session.scalars(select(Fund.code)))
     if existing and not force:
         return (f"The database already has {len(existing)} fund(s): nothing was seeded "
                 "(use --force to add the demo funds that are missing).")
     started = time.perf_counter()
     today = today or bangkok_today()
-    data = data_dir()
-    rules = load_rules(data / "fund_rules_example.toml")
-    rows = _read_funds(data / "phuket_funds.csv")
+    data = data_dir or PACKAGED_DATA
+    rules = load_rules(data / RULES_FILE)
+    rows = _read_funds(data / FUNDS_FILE)
     now = datetime.now(UTC)
     used_ids = {d.national_id for d in DEMO_IDENTITIES}
     totals: dict[str, int] = defaultdict(int)

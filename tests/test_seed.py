@@ -435,26 +435,24 @@ def test_the_same_day_gives_the_same_data(db, fresh_db):
         assert again[part] == first[part], part
 
 
-def test_shared_dir_can_be_overridden_and_force_only_adds_missing_funds(tmp_path, monkeypatch,
-                                                                         fresh_db):
-    shared = tmp_path / "shared"
-    (shared / "data").mkdir(parents=True)
-    shutil.copy(PACKAGED_DATA / "fund_rules_example.toml", shared / "data")
+def test_another_data_folder_can_be_seeded_and_force_only_adds_missing_funds(tmp_path, fresh_db):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(PACKAGED_DATA / "fund_rules_example.toml", data)
     with (PACKAGED_DATA / "phuket_funds.csv").open(encoding="utf-8") as fh:
         rows = {row["code"]: row for row in csv.DictReader(fh)}
     small = [{**rows["PKT-CITY"], "seed_members": "40"}, {**rows["KAMALA"], "population": "300"}]
 
     def write(funds: list[dict]) -> None:
-        with (shared / "data" / "phuket_funds.csv").open("w", encoding="utf-8", newline="") as fh:
+        with (data / "phuket_funds.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(funds[0]))
             writer.writeheader()
             writer.writerows(funds)
 
     write(small)
-    monkeypatch.setenv("KONGTUN_SHARED_DIR", str(shared))
     later = TODAY + timedelta(days=400)
     with fresh_db() as session:
-        seed_demo(session, id_key=SECRET, today=later)
+        seed_demo(session, id_key=SECRET, today=later, data_dir=data)
         assert _active_by_fund(session) == {"PKT-CITY": 40, "KAMALA": 42}  # 14% of 300
         somchai = session.scalar(select(Member).where(Member.member_no == "00001",
                                                       Member.first_name == "สมชาย"))
@@ -462,7 +460,7 @@ def test_shared_dir_can_be_overridden_and_force_only_adds_missing_funds(tmp_path
         assert somchai.joined_on == date(2020, 1, 5)
         before = session.scalar(select(func.count()).select_from(Member))
         write(small + [{**rows["SAKHU"], "population": "200"}])
-        summary = seed_demo(session, id_key=SECRET, today=later, force=True)
+        summary = seed_demo(session, id_key=SECRET, today=later, force=True, data_dir=data)
         assert "Seeded 1 fund(s)" in summary
         active = _active_by_fund(session)
         assert active == {"PKT-CITY": 40, "KAMALA": 42, "SAKHU": 24}

@@ -55,7 +55,7 @@ def db_upgrade() -> None:
               help="A folder holding phuket_funds.csv and fund_rules_example.toml "
                    "(default: the demo data shipped with the package).")
 def seed_demo_cmd(force: bool, data_dir: Path | None) -> None:
-    from bot.seed import FUNDS_FILE, RULES_FILE, seed_demo
+    from bot.demo.seed import FUNDS_FILE, RULES_FILE, seed_demo
 
     if data_dir is not None:
         missing = [name for name in (FUNDS_FILE, RULES_FILE) if not (data_dir / name).is_file()]
@@ -71,7 +71,7 @@ def seed_demo_cmd(force: bool, data_dir: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 def demo(host: str) -> None:
     from bot.app import create_app
-    from bot.seed import seed_demo
+    from bot.demo.seed import seed_demo
     from models.migrate import upgrade
 
     config = Config.from_env(simulator=True)

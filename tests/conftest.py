@@ -60,6 +60,17 @@ def clean_db(engine) -> Iterator[None]:
 
 
 @pytest.fixture
+def fresh_db(tmp_path):
+    """A sessionmaker on an empty, migrated SQLite database of the test's own, apart from the
+    session's test database (which may be PostgreSQL)."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
 def session(engine, clean_db):
     with make_sessionmaker(engine)() as session:
         yield session

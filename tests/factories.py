@@ -8,8 +8,8 @@ from itertools import count
 
 from sqlalchemy.orm import Session
 
+from bot.demo.seed import PACKAGED_DATA
 from bot.fund_rules import apply_rules, load_rules
-from bot.seed import PACKAGED_DATA
 from domain.dates import add_months
 from domain.identity import hash_national_id
 from domain.thai import national_id_check_digit

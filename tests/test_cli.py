@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from bot.cli import main
-from bot.seed import PACKAGED_DATA
+from bot.demo.seed import PACKAGED_DATA
 from models import AuditLog, CommitteeRole, Fund, Member, MemberStatus
 from tests.conftest import SECRET
 from tests.factories import make_fund, make_member

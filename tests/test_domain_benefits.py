@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from bot.demo.seed import PACKAGED_DATA
 from bot.fund_rules import apply_rules, load_rules
-from bot.seed import PACKAGED_DATA
 from domain.benefits import Eligibility, Rule, Verdict, evaluate, tier_amount, years_to_date
 from handlers.formatting import to_rule
 from models import Fund

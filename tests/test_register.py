@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from bot.seed import PACKAGED_DATA
+from bot.demo.seed import PACKAGED_DATA
 from domain.identity import hash_national_id
 from handlers.base import Incoming
 from handlers.register import CONSENT_VERSION, STATES

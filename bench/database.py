@@ -24,9 +24,9 @@ class LinkedUser:
 def prepare_database(url: str, *, id_key: str, today: date, now: datetime, user: str) -> LinkedUser:
     """Migrate, seed the demo and link `user` (simulator) to the active member with most payments."""
     try:
-        from bot.seed import seed_demo
+        from bot.demo.seed import seed_demo
     except ImportError as exc:  # the seeder is part of the app; say plainly what is missing
-        raise SystemExit(f"bench: cannot import bot.seed.seed_demo ({exc}); the demo seeder is required"
+        raise SystemExit(f"bench: cannot import bot.demo.seed.seed_demo ({exc}); the demo seeder is required"
                          ) from exc
 
     upgrade(url)

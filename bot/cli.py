@@ -52,12 +52,19 @@ def db_upgrade() -> None:
 
 @main.command("seed-demo", help="Load the 18 Phuket funds with synthetic members (if empty).")
 @click.option("--force", is_flag=True, help="Seed even if funds already exist (adds nothing twice).")
-def seed_demo_cmd(force: bool) -> None:
-    from bot.seed import seed_demo
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder holding phuket_funds.csv and fund_rules_example.toml "
+                   "(default: the demo data shipped with the package).")
+def seed_demo_cmd(force: bool, data_dir: Path | None) -> None:
+    from bot.demo.seed import FUNDS_FILE, RULES_FILE, seed_demo
 
+    if data_dir is not None:
+        missing = [name for name in (FUNDS_FILE, RULES_FILE) if not (data_dir / name).is_file()]
+        if missing:
+            raise click.BadParameter(f"{data_dir} has no {' or '.join(missing)}", param_hint="--data")
     config = _config()
     with _session(config) as session:
-        summary = seed_demo(session, id_key=config.secret_key, force=force)
+        summary = seed_demo(session, id_key=config.secret_key, force=force, data_dir=data_dir)
     click.echo(summary)
 
 
@@ -65,7 +72,7 @@ def seed_demo_cmd(force: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 def demo(host: str) -> None:
     from bot.app import create_app
-    from bot.seed import seed_demo
+    from bot.demo.seed import seed_demo
     from models.migrate import upgrade
 
     config = Config.from_env(simulator=True)

@@ -1,5 +1,5 @@
 """Load a fund's rules (dues, waiting period, benefits) from a TOML file like
-`shared/data/fund_rules_example.toml`. Each fund has its own; nothing is hard-coded."""
+`bot/demo_data/fund_rules_example.toml`. Each fund has its own; nothing is hard-coded."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +18,6 @@ from models.migrate import upgrade
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SECRET = "test-secret-key"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -59,6 +57,17 @@ def clean_db(engine) -> Iterator[None]:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
     yield
+
+
+@pytest.fixture
+def fresh_db(tmp_path):
+    """A sessionmaker on an empty, migrated SQLite database of the test's own, apart from the
+    session's test database (which may be PostgreSQL)."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
 
 
 @pytest.fixture

@@ -8,14 +8,15 @@ from itertools import count
 
 from sqlalchemy.orm import Session
 
+from bot.demo.seed import PACKAGED_DATA
 from bot.fund_rules import apply_rules, load_rules
 from domain.dates import add_months
 from domain.identity import hash_national_id
 from domain.thai import national_id_check_digit
 from models import Fund, Meeting, Member, MemberStatus, Payment
-from tests.conftest import BANGKOK, SECRET, SHARED
+from tests.conftest import BANGKOK, SECRET
 
-RULES = SHARED / "data" / "fund_rules_example.toml"
+RULES = PACKAGED_DATA / "fund_rules_example.toml"
 _serial = count(1)
 
 

@@ -1,11 +1,15 @@
-"""The operator's commands: db upgrade, roles grant, stats."""
+"""The operator's commands: db upgrade, seed-demo --data, roles grant, stats."""
+
+import csv
+import shutil
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.cli import main
-from models import AuditLog, CommitteeRole
+from bot.demo.seed import PACKAGED_DATA
+from models import AuditLog, CommitteeRole, Fund, Member, MemberStatus
 from tests.conftest import SECRET
 from tests.factories import make_fund, make_member
 
@@ -25,6 +29,26 @@ def test_db_upgrade_is_idempotent(run):
     result = run("db", "upgrade")
     assert result.exit_code == 0, result.output
     assert "up to date" in result.output
+
+
+def test_seed_demo_reads_the_funds_and_rules_of_another_folder(run, session, tmp_path):
+    data = tmp_path / "my-funds"
+    data.mkdir()
+    result = run("seed-demo", "--data", str(data))
+    assert result.exit_code == 2 and "phuket_funds.csv or fund_rules_example.toml" in result.output
+    shutil.copy(PACKAGED_DATA / "fund_rules_example.toml", data)
+    with (PACKAGED_DATA / "phuket_funds.csv").open(encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["code"] == "PKT-CITY")
+    with (data / "phuket_funds.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow({**row, "seed_members": "25"})
+    result = run("seed-demo", "--data", str(data))
+    assert result.exit_code == 0, result.output
+    assert "Seeded 1 fund(s)" in result.output
+    assert session.scalars(select(Fund.code)).all() == ["PKT-CITY"]
+    assert session.scalar(select(func.count()).select_from(Member)
+                          .where(Member.status == MemberStatus.ACTIVE)) == 25
 
 
 def test_roles_grant_once_and_audited(run, session):

@@ -1,21 +1,21 @@
 """Benefit eligibility (domain/benefits.py), with the example fund's rules from
-shared/data/fund_rules_example.toml."""
+bot/demo_data/fund_rules_example.toml."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from bot.demo.seed import PACKAGED_DATA
 from bot.fund_rules import apply_rules, load_rules
 from domain.benefits import Eligibility, Rule, Verdict, evaluate, tier_amount, years_to_date
 from handlers.formatting import to_rule
 from models import Fund
 
-EXAMPLE_RULES = Path(__file__).resolve().parents[2] / "shared" / "data" / "fund_rules_example.toml"
+EXAMPLE_RULES = PACKAGED_DATA / "fund_rules_example.toml"
 
 ELIGIBLE = Eligibility.ELIGIBLE
 FROM_DATE = Eligibility.FROM_DATE

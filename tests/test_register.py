@@ -12,12 +12,13 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from bot.demo.seed import PACKAGED_DATA
 from domain.identity import hash_national_id
 from handlers.base import Incoming
 from handlers.register import CONSENT_VERSION, STATES
 from locales import catalog
 from models import AuditLog, ChatAccount, DialogState, Fund, Member, MemberStatus
-from tests.conftest import SECRET, SHARED
+from tests.conftest import SECRET
 from tests.factories import make_fund, make_member, valid_national_id
 
 ROSTER_ID = "3100600445635"  # Somsri's national ID, a valid one
@@ -601,7 +602,7 @@ def test_without_any_fund_applying_is_explained(chat, db):
 
 def test_all_phuket_funds_get_short_distinct_labels(chat, db):
     with db() as s, s.begin():
-        with (SHARED / "data" / "phuket_funds.csv").open(encoding="utf-8") as fh:
+        with (PACKAGED_DATA / "phuket_funds.csv").open(encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
         for row in rows:
             fund = make_fund(s, row["code"], district_th=row["district_th"], district_en=row["district_en"],

@@ -1,22 +1,24 @@
 """The demo seed: the seed's membership figures, realistic dues, the fixed demo identities, and
-the same data for the same day. One seed serves the module (it takes seconds); tests only read it."""
+the same data for the same day. One seed serves the module (it takes seconds); tests only read it.
+The data files it reads, and seeding from another folder: test_seed_data.py."""
 
 from __future__ import annotations
 
 import csv
 import re
-import shutil
 import time
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.seed import DEMO_IDENTITIES, rules_by_code, seed_demo
+from bot.demo.context import rules_by_code
+from bot.demo.people import DEMO_IDENTITIES
+from bot.demo.seed import PACKAGED_DATA, seed_demo
 from domain.balance import coverage_percent
 from domain.benefits import Eligibility, evaluate
 from domain.dates import add_months, month_index
@@ -24,7 +26,6 @@ from domain.dues import DuesStatus, dues_status
 from domain.identity import hash_national_id
 from domain.thai import format_national_id
 from models import (
-    Base,
     Beneficiary,
     Claim,
     ClaimStatus,
@@ -38,45 +39,25 @@ from models import (
     Member,
     MemberStatus,
     Payment,
-    make_engine,
     make_sessionmaker,
 )
-from models.migrate import upgrade
-from tests.conftest import BANGKOK, SECRET, SHARED
+from tests.conftest import BANGKOK, SECRET
+from tests.demo_seeding import TODAY, active_by_fund, snapshot, wipe
 
-TODAY = date(2026, 11, 29)
 CURRENT = month_index(TODAY)
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "demo.md"
 
 
-def _wipe(engine) -> None:
-    """Empty every table. On SQLite with foreign keys off: payments.reverses_id has no index, so
-    a checked DELETE of a few hundred thousand payments would scan the table once per row."""
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        return
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or it is ignored
-        try:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
-            conn.commit()
-        finally:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-
-
 @pytest.fixture(scope="module")
 def seeded(engine):
-    _wipe(engine)
+    wipe(engine)
     factory = make_sessionmaker(engine)
     started = time.perf_counter()
     with factory() as session:
         summary = seed_demo(session, id_key=SECRET, today=TODAY)
     elapsed = time.perf_counter() - started
     yield factory, summary, elapsed
-    _wipe(engine)
+    wipe(engine)
 
 
 @pytest.fixture
@@ -84,23 +65,6 @@ def db(seeded) -> Session:
     factory, _, _ = seeded
     with factory() as session:
         yield session
-
-
-@pytest.fixture
-def fresh_db(tmp_path: Path):
-    """A second, empty SQLite database, apart from the one the module's seed lives in."""
-    url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
-
-
-def _active_by_fund(db: Session) -> dict[str, int]:
-    return dict(db.execute(
-        select(Fund.code, func.count(Member.id))
-        .join(Member, (Member.fund_id == Fund.id) & (Member.status == MemberStatus.ACTIVE), isouter=True)
-        .group_by(Fund.code)).all())
 
 
 def _dues(db: Session) -> list[tuple[Member, DuesStatus]]:
@@ -134,7 +98,7 @@ def _demo(db: Session, key: str) -> tuple[Member, DuesStatus]:
 
 def test_the_18_funds_get_the_example_rules(db):
     funds = db.scalars(select(Fund)).all()
-    with (SHARED / "data" / "phuket_funds.csv").open(encoding="utf-8") as fh:
+    with (PACKAGED_DATA / "phuket_funds.csv").open(encoding="utf-8") as fh:
         assert {f.code for f in funds} == {row["code"] for row in csv.DictReader(fh)}
     assert len(funds) == 18
     for fund in funds:
@@ -145,7 +109,7 @@ def test_the_18_funds_get_the_example_rules(db):
 
 
 def test_active_members_match_the_seed_figures(db):
-    active = _active_by_fund(db)
+    active = active_by_fund(db)
     population = {f.code: f.population for f in db.scalars(select(Fund))}
     assert active["PKT-CITY"] == 1916
     for code, pct in (("PAKHLOK", "12.0"), ("THEPKRASATTRI-M", "12.0"), ("SAKHU", "12.0"),
@@ -396,84 +360,13 @@ def test_a_second_seed_adds_nothing_with_or_without_force(db):
     assert {t: db.scalar(select(func.count()).select_from(t)) for t in counts} == counts
 
 
-def _rows(session: Session, query) -> list[tuple[str, ...]]:
-    return sorted(tuple(str(v) for v in row) for row in session.execute(query))
-
-
-def _of_member(model, *columns):
-    """Rows of a member's table, named by fund and national-ID hash instead of database ids."""
-    return (select(Fund.code, Member.national_id_hash, *columns).select_from(model)
-            .join(Member, Member.id == model.member_id).join(Fund, Fund.id == Member.fund_id))
-
-
-def _snapshot(session: Session) -> dict[str, list]:
-    """What a seed produced, without database ids (PostgreSQL and SQLite number differently)."""
-    return {
-        "members": _rows(session, select(
-            Fund.code, Member.member_no, Member.first_name, Member.last_name, Member.national_id_hash,
-            Member.birth_date, Member.phone, Member.joined_on, Member.status).join(Fund)),
-        "payments": _rows(session, _of_member(Payment, Payment.amount, Payment.months_covered,
-                                              Payment.paid_on)),
-        "claims": _rows(session, _of_member(Claim, Claim.benefit_code, Claim.amount, Claim.status,
-                                            Claim.event_on, Claim.paid_on)),
-        "beneficiaries": _rows(session, _of_member(Beneficiary, Beneficiary.name, Beneficiary.relation)),
-        "income": _rows(session, select(Fund.code, FundIncome.source, FundIncome.amount,
-                                        FundIncome.received_on).join(Fund)),
-        "meetings": sorted((m.title_th, m.starts_at.astimezone(UTC))
-                           for m in session.scalars(select(Meeting))),
-    }
-
-
 def test_the_same_day_gives_the_same_data(db, fresh_db):
     with fresh_db() as other:
         seed_demo(other, id_key=SECRET, today=TODAY)
-        again = _snapshot(other)
-    first = _snapshot(db)
+        again = snapshot(other)
+    first = snapshot(db)
     assert len(first["members"]) > 25_000
     for part in first:
         assert again[part] == first[part], part
 
 
-def test_shared_dir_can_be_overridden_and_force_only_adds_missing_funds(tmp_path, monkeypatch,
-                                                                         fresh_db):
-    shared = tmp_path / "shared"
-    (shared / "data").mkdir(parents=True)
-    shutil.copy(SHARED / "data" / "fund_rules_example.toml", shared / "data")
-    with (SHARED / "data" / "phuket_funds.csv").open(encoding="utf-8") as fh:
-        rows = {row["code"]: row for row in csv.DictReader(fh)}
-    small = [{**rows["PKT-CITY"], "seed_members": "40"}, {**rows["KAMALA"], "population": "300"}]
-
-    def write(funds: list[dict]) -> None:
-        with (shared / "data" / "phuket_funds.csv").open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(funds[0]))
-            writer.writeheader()
-            writer.writerows(funds)
-
-    write(small)
-    monkeypatch.setenv("KONGTUN_SHARED_DIR", str(shared))
-    later = TODAY + timedelta(days=400)
-    with fresh_db() as session:
-        seed_demo(session, id_key=SECRET, today=later)
-        assert _active_by_fund(session) == {"PKT-CITY": 40, "KAMALA": 42}  # 14% of 300
-        somchai = session.scalar(select(Member).where(Member.member_no == "00001",
-                                                      Member.first_name == "สมชาย"))
-        # Dated relative to the day of seeding: eight years before `later`.
-        assert somchai.joined_on == date(2020, 1, 5)
-        before = session.scalar(select(func.count()).select_from(Member))
-        write(small + [{**rows["SAKHU"], "population": "200"}])
-        summary = seed_demo(session, id_key=SECRET, today=later, force=True)
-        assert "Seeded 1 fund(s)" in summary
-        active = _active_by_fund(session)
-        assert active == {"PKT-CITY": 40, "KAMALA": 42, "SAKHU": 24}
-        assert session.scalar(select(func.count()).select_from(Member).join(Fund)
-                              .where(Fund.code != "SAKHU")) == before
-        assert session.scalar(select(func.count()).select_from(Meeting).where(
-            Meeting.fund_id.is_(None))) == 1
-
-
-def test_packaged_demo_data_matches_the_shared_originals():
-    # `make demo` reads the copies shipped in bot/demo_data; they must not drift from shared/data.
-    from bot.seed import PACKAGED_DATA
-
-    for name in ("phuket_funds.csv", "fund_rules_example.toml"):
-        assert (PACKAGED_DATA / name).read_bytes() == (SHARED / "data" / name).read_bytes(), name

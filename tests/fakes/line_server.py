@@ -1,6 +1,6 @@
 """A fake LINE Platform on a loopback port: the Messaging API as the SDK sees it.
 
-Every request is checked against `shared/specs/line-messaging-api.yml` (the operation exists, the
+Every request is checked against `tests/specs/line-messaging-api.yml` (the operation exists, the
 JSON body matches the request schema, message types resolved through their discriminators) and
 against LINE's documented limits that the schema does not carry (text length, labels, alt text,
 bubble size, rich menu sizes). A request that breaks a rule is answered 400 as LINE would, and the
@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-SPECS = Path(__file__).resolve().parents[3] / "shared" / "specs"
+SPECS = Path(__file__).resolve().parents[1] / "specs"  # tests/specs
 MESSAGING_SPEC = SPECS / "line-messaging-api.yml"
 
 MAX_TEXT = 5000  # characters (UTF-16 code units) in a text message

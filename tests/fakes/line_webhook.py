@@ -1,4 +1,4 @@
-"""Webhook bodies as LINE sends them, checked against `shared/specs/line-webhook.yml`, and signed."""
+"""Webhook bodies as LINE sends them, checked against `tests/specs/line-webhook.yml`, and signed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validate JSON against the schemas of an OpenAPI 3.0 document (the LINE specs in shared/specs).
+"""Validate JSON against the schemas of an OpenAPI 3.0 document (the LINE specs in tests/specs).
 
 jsonschema knows nothing of OpenAPI's `discriminator`, and LINE's polymorphic types (a message, an
 action, a Flex component, a webhook event) are written as `allOf: [$ref Base, {...}]` under a base

@@ -3,7 +3,7 @@
 Answers what the bot uses (getMe, sendMessage, answerCallbackQuery, setWebhook, getWebhookInfo,
 deleteWebhook, setMyCommands, getMyCommands, deleteMyCommands) as Telegram does, with
 `{"ok": true, "result": ...}`. Every call, form-encoded as python-telegram-bot sends it or JSON, is
-checked against `shared/specs/telegram-bot-api.json` (see `telegram_spec`): a call that breaks a
+checked against `tests/specs/telegram-bot-api.json` (see `telegram_spec`): a call that breaks a
 rule is answered 400 as Telegram would and kept in `errors`, and the fixtures fail the test.
 Failures are scripted with `fail_next` (403 blocked, 429 retry_after, ...).
 """

@@ -1,4 +1,4 @@
-"""Check Bot API calls and updates against `shared/specs/telegram-bot-api.json`.
+"""Check Bot API calls and updates against `tests/specs/telegram-bot-api.json`.
 
 The spec gives each method's and type's fields with their types and whether they are required;
 `check_call` and `check_update` walk a value against it (unknown fields are errors too, so a typo
@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "specs" / "telegram-bot-api.json"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api.json"
 
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64

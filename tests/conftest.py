@@ -16,6 +16,7 @@ from bot.app import create_app
 from bot.config import Config
 from models import Base, make_engine, make_sessionmaker
 from models.migrate import upgrade
+from tests.drivers import SimulatorChat
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SECRET = "test-secret-key"
@@ -96,55 +97,19 @@ def app(config: Config, clean_db, clock: Clock):
     app.extensions["kongtun"].engine.dispose()
 
 
-class Chat:
-    """A person on the simulator channel: sends text or presses buttons, reads replies."""
-
-    def __init__(self, client, user: str) -> None:
-        self.client = client
-        self.user = user
-        self.last: list[dict] = []
-
-    def _post(self, body: dict) -> list[dict]:
-        response = self.client.post("/simulator/api/messages", json={"user": self.user, **body})
-        assert response.status_code == 200, response.get_data(as_text=True)
-        self.last = response.get_json()["replies"]
-        assert self.last, "the bot must always answer"
-        return self.last
-
-    def say(self, text: str) -> list[dict]:
-        return self._post({"text": text})
-
-    def press(self, postback: str) -> list[dict]:
-        return self._post({"postback": postback})
-
-    def tap(self, label_part: str) -> list[dict]:
-        """Press the button whose label contains `label_part` in the last replies."""
-        for button in self.buttons():
-            if label_part in button["label"]:
-                return self.press(button["postback"])
-        raise AssertionError(f"no button {label_part!r} in {[b['label'] for b in self.buttons()]}")
-
-    def buttons(self) -> list[dict]:
-        return [b for reply in self.last for b in reply["buttons"]]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(reply["text"] for reply in self.last)
-
-
 @pytest.fixture
 def client(app):
     return app.test_client()
 
 
 @pytest.fixture
-def chat(client) -> Chat:
-    return Chat(client, "U-test-1")
+def chat(client) -> SimulatorChat:
+    return SimulatorChat(client, "U-test-1")
 
 
 @pytest.fixture
 def new_chat(client):
-    def make(user: str) -> Chat:
-        return Chat(client, user)
+    def make(user: str) -> SimulatorChat:
+        return SimulatorChat(client, user)
 
     return make

@@ -113,13 +113,14 @@ def test_get_is_not_allowed(line_client):
 
 def test_follow_welcomes_by_display_name_with_the_menu_as_quick_replies(line_app, line_user, fake_line):
     fake_line.add_profile(line_user.user, "ป้าแดง")
-    messages = line_user.follow()
+    line_user.follow()
+    messages = line_user.last
     assert "สวัสดีค่ะ คุณป้าแดง" in line_user.text
     assert "ลงทะเบียน" in line_user.text
     assert "quickReply" in messages[-1] and all("quickReply" not in m for m in messages[:-1])
-    data = [a["data"] for a in line_user.buttons()]
+    data = [a.data for a in line_user.buttons()]
     assert data[0] == "reg" and {"acct", "ben", "fund", "meet"} <= set(data)
-    for action in line_user.buttons():
+    for action in line_user.actions():
         assert action["displayText"] == action["label"]  # the member sees what they tapped
     assert len(fake_line.calls("getProfile")) == 1
     acct = account(line_app, line_user.user)
@@ -156,7 +157,7 @@ def test_follow_of_an_account_linked_before_says_so(line_app, line_user, fake_li
     line_user.follow(unblocked=True)
     assert "ยินดีต้อนรับกลับค่ะ คุณสมชาย" in line_user.text
     assert "เทศบาลตำบลป่าคลอก" in line_user.text and "ไม่ต้องลงทะเบียนใหม่" in line_user.text
-    assert "reg" not in [a["data"] for a in line_user.buttons()]
+    assert "reg" not in [a.data for a in line_user.buttons()]
     assert account(line_app, line_user.user).unreachable_at is None
 
 
@@ -171,7 +172,8 @@ def test_unfollow_marks_the_account_unreachable_without_any_call(line_app, line_
 
 
 def test_linked_member_asks_for_the_account_in_thai_and_gets_a_flex_card(line_user, fake_line, member):
-    messages = line_user.say("เช็คยอดหน่อยค่ะ")
+    line_user.say("เช็คยอดหน่อยค่ะ")
+    messages = line_user.last
     assert len(messages) == 1
     card = messages[0]
     assert card["type"] == "flex" and card["contents"]["type"] == "bubble"
@@ -181,7 +183,7 @@ def test_linked_member_asks_for_the_account_in_thai_and_gets_a_flex_card(line_us
     assert "สมชาย ใจดี" in line_user.text and "เทศบาลตำบลป่าคลอก" in line_user.text
     texts = card["contents"]["body"]["contents"]
     assert all(t["contents"][0]["wrap"] and t["contents"][1]["wrap"] for t in texts if t["type"] == "box")
-    assert {"ben", "fund", "menu"} <= {a["data"] for a in line_user.buttons()}
+    assert {"ben", "fund", "menu"} <= {a.data for a in line_user.buttons()}
 
 
 def test_postback_buttons_lead_to_the_feature(line_user, fake_line, member):

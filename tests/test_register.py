@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -13,11 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.identity import hash_national_id
-from handlers.base import Incoming
 from handlers.register import CONSENT_VERSION, STATES
 from locales import catalog
 from models import AuditLog, ChatAccount, DialogState, Fund, Member, MemberStatus
 from tests.conftest import SECRET, SHARED
+from tests.drivers import CoreChat
 from tests.factories import make_fund, make_member, valid_national_id
 
 ROSTER_ID = "3100600445635"  # Somsri's national ID, a valid one
@@ -88,7 +87,7 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def data_of(chat) -> set[str]:
-    return {b["postback"] for b in chat.buttons()}
+    return {b.data for b in chat.buttons()}
 
 
 def assert_buttons_fit(chat) -> None:
@@ -96,45 +95,14 @@ def assert_buttons_fit(chat) -> None:
     buttons = chat.buttons()
     assert len(buttons) <= 13, buttons
     for b in buttons:
-        assert b["postback"].isascii() and len(b["postback"].encode()) <= 64, b
-        assert len(b["label"]) <= 20, b
+        assert b.data.isascii() and len(b.data.encode()) <= 64, b
+        assert len(b.label) <= 20, b
 
 
 def start_link(chat) -> None:
     chat.say("ลงทะเบียน")
     chat.tap("เป็นสมาชิกแล้ว")
     chat.tap("ยินยอม")
-
-
-class OtherChannel:
-    """A user on another channel (Telegram), through the same core the webhooks use."""
-
-    def __init__(self, app, user: str, channel: str = "telegram", in_group: bool = False) -> None:
-        self.core = app.extensions["kongtun"]
-        self.user, self.channel, self.in_group = user, channel, in_group
-        self.last: list = []
-
-    def _send(self, **kw) -> list:
-        self.last = self.core.handle(Incoming(channel=self.channel, user_id=self.user,
-                                              event_id=str(uuid.uuid4()), in_group=self.in_group, **kw))
-        assert self.last
-        return self.last
-
-    def say(self, text: str) -> list:
-        return self._send(text=text)
-
-    def press(self, data: str) -> list:
-        return self._send(postback=data)
-
-    def share_contact(self, phone: str) -> list:
-        return self._send(contact_phone=phone)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(r.text for r in self.last)
-
-    def buttons(self) -> list[dict]:
-        return [{"label": b.label, "postback": b.data} for r in self.last for b in r.buttons]
 
 
 # --- link: the happy paths ---------------------------------------------------------------------
@@ -148,7 +116,7 @@ def test_link_happy_path_in_thai(chat, db, roster, clock):
     chat.tap("เป็นสมาชิกแล้ว")
     assert "ข้อมูลส่วนบุคคล" in chat.text
     assert "เลขประจำตัวประชาชนและวันเกิด" in chat.text and "ไม่เก็บเลขประจำตัวประชาชนแบบเต็ม" in chat.text
-    assert [b["label"] for b in chat.buttons()] == ["ยินยอม", "ยกเลิก"]
+    assert [b.label for b in chat.buttons()] == ["ยินยอม", "ยกเลิก"]
     assert_buttons_fit(chat)
 
     chat.tap("ยินยอม")
@@ -207,7 +175,7 @@ def test_link_in_english_after_switching_locale(chat, db, roster):
     assert "already a member" in chat.text and not THAI_CHARS.search(chat.text)
     chat.tap("I'm a member")
     assert "personal data" in chat.text and not THAI_CHARS.search(chat.text)
-    assert [b["label"] for b in chat.buttons()] == ["I agree", "Cancel"]
+    assert [b.label for b in chat.buttons()] == ["I agree", "Cancel"]
     chat.tap("I agree")
     assert "13-digit" in chat.text
     chat.say(wrong_check_digit(ROSTER_ID))
@@ -361,7 +329,7 @@ def test_a_second_channel_links_the_same_member_and_both_see_it(chat, new_chat, 
     chat.say("15/1/2510")
     assert account(db).member_id == roster.member_id
 
-    telegram = OtherChannel(app, "700001")
+    telegram = CoreChat(app, "700001")
     telegram.say("สมัคร")
     telegram.press("reg:link")
     telegram.press("reg:consent:link")
@@ -398,7 +366,7 @@ def test_an_already_linked_user_is_told_so_with_the_menu(chat, db, roster):
 
 
 def test_registration_is_refused_in_a_group_chat(app, db, roster):
-    group = OtherChannel(app, "700002", in_group=True)
+    group = CoreChat(app, "700002", in_group=True)
     group.say("ลงทะเบียน")
     assert "แชตส่วนตัว" in group.text
     assert state(db, "700002", "telegram") == (None, {})
@@ -434,7 +402,7 @@ def test_apply_happy_path_creates_a_pending_member(chat, db, roster, clock):
     for word in ("ชื่อ-นามสกุล", "เลขประจำตัวประชาชน", "วันเกิด", "เบอร์มือถือ", "กองทุน",
                  "ขอดู", "ขอแก้ไข", "ขอลบ"):
         assert word in notice
-    assert [b["label"] for b in chat.buttons()] == ["ยินยอม", "ไม่ยินยอม", "ยกเลิก"]
+    assert [b.label for b in chat.buttons()] == ["ยินยอม", "ไม่ยินยอม", "ยกเลิก"]
     consent_time = clock.now
     chat.tap("ยินยอม")
     assert "ชื่อและนามสกุล" in chat.text
@@ -449,13 +417,13 @@ def test_apply_happy_path_creates_a_pending_member(chat, db, roster, clock):
     assert "เบอร์มือถือ 10 หลัก" in chat.text
     chat.say("๐๘๑-๒๓๔-๕๖๗๘")
     assert "อำเภอ" in chat.text
-    assert [b["label"] for b in chat.buttons()] == ["กะทู้", "ถลาง", "เมืองภูเก็ต", "ยกเลิก"]
+    assert [b.label for b in chat.buttons()] == ["กะทู้", "ถลาง", "เมืองภูเก็ต", "ยกเลิก"]
     assert_buttons_fit(chat)
 
     chat.tap("ถลาง")
     assert "เทศบาลตำบลป่าคลอก" in chat.text and "องค์การบริหารส่วนตำบลสาคู" in chat.text
     assert "ราไวย์" not in chat.text
-    labels = [b["label"] for b in chat.buttons()]
+    labels = [b.label for b in chat.buttons()]
     assert labels == ["ทต.ป่าคลอก", "อบต.สาคู", "เลือกอำเภออื่น", "ยกเลิก"]
     assert_buttons_fit(chat)
 
@@ -467,7 +435,7 @@ def test_apply_happy_path_creates_a_pending_member(chat, db, roster, clock):
     assert NEW_ID not in chat.text.replace("-", "")
     assert "08x-xxx-5678" in chat.text and "081-234-5678" not in chat.text
     assert "2 มีนาคม 2520" in chat.text and "เทศบาลตำบลป่าคลอก" in chat.text
-    assert [b["label"] for b in chat.buttons()] == ["ยืนยัน", "ยกเลิก"]
+    assert [b.label for b in chat.buttons()] == ["ยืนยัน", "ยกเลิก"]
     assert count(db, Member) == 1  # nothing written before the confirmation
 
     chat.tap("ยืนยัน")
@@ -506,9 +474,9 @@ def test_apply_in_english_shows_english_labels(chat, db, roster):
     chat.say(NEW_ID)
     chat.say("2 Mar 1977")
     chat.say("0812345678")
-    assert [b["label"] for b in chat.buttons()] == ["Kathu", "Mueang Phuket", "Thalang", "Cancel"]
+    assert [b.label for b in chat.buttons()] == ["Kathu", "Mueang Phuket", "Thalang", "Cancel"]
     chat.tap("Thalang")
-    assert [b["label"] for b in chat.buttons()] == ["Pa Khlok Mun.", "Sakhu SAO", "Other district", "Cancel"]
+    assert [b.label for b in chat.buttons()] == ["Pa Khlok Mun.", "Sakhu SAO", "Other district", "Cancel"]
     chat.tap("Sakhu")
     assert "2 March 1977" in chat.text  # domain.thai.format_date: Buddhist Era in Thai only
     assert not THAI_CHARS.search(chat.text)
@@ -552,7 +520,7 @@ def test_changing_district_and_fund_before_confirming(chat, db, roster):
 
 
 def test_telegram_contact_share_is_accepted_as_the_phone(app, db, roster):
-    tg = OtherChannel(app, "700003")
+    tg = CoreChat(app, "700003")
     tg.say("สมัคร")
     tg.press("reg:apply")
     tg.press("reg:consent:apply")
@@ -571,7 +539,7 @@ def test_telegram_contact_share_is_accepted_as_the_phone(app, db, roster):
 
 
 def test_a_foreign_shared_contact_is_not_taken(app, db, roster):
-    tg = OtherChannel(app, "700004")
+    tg = CoreChat(app, "700004")
     tg.say("สมัคร")
     tg.press("reg:apply")
     tg.press("reg:consent:apply")
@@ -588,8 +556,8 @@ def test_one_district_skips_straight_to_its_funds(chat, db):
         make_fund(s, "PAKHLOK", name_th="เทศบาลตำบลป่าคลอก")
     walk_apply(chat, "reg.apply.district")  # the phone answer
     assert state(db)[0] == "reg.apply.fund"
-    assert "เลือกอำเภออื่น" not in [b["label"] for b in chat.buttons()]
-    assert "ทต.ป่าคลอก" in [b["label"] for b in chat.buttons()]
+    assert "เลือกอำเภออื่น" not in [b.label for b in chat.buttons()]
+    assert "ทต.ป่าคลอก" in [b.label for b in chat.buttons()]
 
 
 def test_without_any_fund_applying_is_explained(chat, db):
@@ -608,24 +576,24 @@ def test_all_phuket_funds_get_short_distinct_labels(chat, db):
                              name_th=row["name_th"], name_en=row["name_en"])
             fund.kind = row["kind"]
     walk_apply(chat, "reg.apply.district")
-    districts = [b for b in chat.buttons() if b["postback"].startswith("reg:dist:")]
+    districts = [b for b in chat.buttons() if b.data.startswith("reg:dist:")]
     assert len(districts) == len({r["district_th"] for r in rows})
     seen = 0
     for district in districts:
-        chat.press(district["postback"])
+        chat.press(district.data)
         assert_buttons_fit(chat)
-        funds = [b for b in chat.buttons() if b["postback"].startswith("reg:fund:")]
-        labels = [b["label"] for b in funds]
+        funds = [b for b in chat.buttons() if b.data.startswith("reg:fund:")]
+        labels = [b.label for b in funds]
         assert len(set(labels)) == len(labels)
-        expected = [r for r in rows if r["district_th"] == district["label"]]
-        assert {b["postback"] for b in funds} == {f"reg:fund:{r['code']}" for r in expected}
+        expected = [r for r in rows if r["district_th"] == district.label]
+        assert {b.data for b in funds} == {f"reg:fund:{r['code']}" for r in expected}
         for r in expected:
             assert r["name_th"] in chat.text
         seen += len(funds)
     assert seen == len(rows)
     chat.tap("เลือกอำเภออื่น")
     chat.tap("ถลาง")  # two funds share the name Thep Krasattri: the kind tells them apart
-    labels = [b["label"] for b in chat.buttons()]
+    labels = [b.label for b in chat.buttons()]
     assert {"ทต.เทพกระษัตรี", "อบต.เทพกระษัตรี", "ทต.เชิงทะเล", "อบต.เชิงทะเล"} <= set(labels)
 
 
@@ -708,7 +676,7 @@ def test_a_valid_date_typed_where_the_id_is_expected_is_not_confused(chat, db, r
 
 
 def test_a_sticker_or_empty_text_repeats_the_question(app, db, roster):
-    tg = OtherChannel(app, "700005")
+    tg = CoreChat(app, "700005")
     tg.say("สมัคร")
     tg.press("reg:apply")
     tg.press("reg:consent:apply")

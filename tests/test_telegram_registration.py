@@ -91,7 +91,7 @@ def test_a_member_links_telegram_in_thai_and_sees_their_account(db, roster, soms
     assert html.startswith(f"<b>{th('account.title')}</b>")
     assert "สมศรี มีสุข" in text and "00017" in text and "เทศบาลตำบลป่าคลอก" in text
     assert th("account.paid_through") in text and th("account.total_paid") in text
-    assert {"ben", "fund", "menu"} <= {d for _, d in somsri.buttons()}
+    assert {"ben", "fund", "menu"} <= {b.data for b in somsri.buttons()}
 
     somsri.say("เช็คยอดหน่อยค่ะ")
     assert somsri.html == html  # typed Thai, the same answer

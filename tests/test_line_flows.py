@@ -12,8 +12,6 @@ from models import ChatAccount, Member, MemberStatus, ProcessedEvent
 from tests.conftest import BANGKOK
 from tests.factories import make_fund, make_meeting, make_member, valid_national_id
 
-pytest_plugins = ["tests.fakes.line_fixtures"]
-
 ROSTER_ID = "3100600445635"
 BIRTH_BE = "15/01/2510"  # 15 January 1967
 

@@ -19,8 +19,6 @@ from tests.factories import link_chat, make_fund, make_member
 from tests.fakes import line_webhook as wh
 from tests.fakes.line_webhook import CHANNEL_SECRET, LineUser
 
-pytest_plugins = ["tests.fakes.line_fixtures"]
-
 
 def count(app, model) -> int:
     with app.extensions["kongtun"].Session() as s:
@@ -366,7 +364,7 @@ def test_a_refused_reply_that_is_not_about_the_token_is_not_pushed(line_app, lin
 
 def test_line_unreachable_still_answers_200_quickly(database_url, clean_db, clock, fake_line):
     from bot.app import create_app
-    from tests.fakes.line_fixtures import line_config
+    from tests.conftest import line_config
 
     with fake_line.__class__() as gone:
         url = gone.url

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported by name are used as parameters
 """POST /webhooks/telegram end to end: updates as Telegram sends them, the bot's calls checked by a
 fake Bot API against the spec. Security, malformed bodies, redeliveries, every command, buttons,
 contacts, groups, blocking, flood control, long answers, and the process's event loop."""
@@ -25,18 +24,8 @@ from models import ChatAccount, DialogState, ProcessedEvent
 from tests.conftest import BANGKOK
 from tests.factories import link_chat, make_fund, make_meeting, make_member
 from tests.fakes.telegram_api import BOT_USERNAME
-from tests.fakes.telegram_fixtures import (  # noqa: F401 - fixtures
-    WEBHOOK_SECRET,
-    fake_telegram,
-    somying,
-    tg_app,
-    tg_client,
-    tg_config,
-    tg_person,
-    updates,
-)
 from tests.fakes.telegram_spec import check_html
-from tests.fakes.telegram_updates import SECRET_HEADER
+from tests.fakes.telegram_updates import SECRET_HEADER, WEBHOOK_SECRET
 
 USER_ID = 5_012_345_678  # somying's Telegram id
 

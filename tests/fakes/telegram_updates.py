@@ -18,6 +18,7 @@ from tests.fakes.telegram_api import BOT_USER, FakeTelegram
 from tests.fakes.telegram_spec import TelegramSpec, check_html, utf16_len
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_SECRET = "kongtun-tg-secret_4f9a2c"  # what the test app is configured with
 
 
 class Updates:

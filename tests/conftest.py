@@ -2,7 +2,8 @@
 
 - A real database (SQLite file, or PostgreSQL via TEST_DATABASE_URL), emptied for each test; a clock.
 - The simulator channel: `app`, `client`, and `chat` / `new_chat`, people on it.
-- LINE: `fake_line` (a fake LINE Platform), `line_app` pointed at it, `line_client`, `line_user`.
+- LINE: `fake_line` (a fake LINE Platform), `line_app` pointed at it, `line_client`, `line_user`,
+  `line_member` (a member linked to `line_user`).
 - Telegram: `fake_telegram` (a fake Bot API), `tg_app`, `tg_client`, `updates`, `tg_person`, `somying`.
 - Any channel: `driver` is a new person (a `tests.drivers.ChatDriver`) on the simulator, LINE and
   Telegram in turn; `new_driver()` makes more; `channel_app` / `channel_db` are that channel's app
@@ -16,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from itertools import count
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -171,6 +172,18 @@ def line_client(line_app):
 @pytest.fixture
 def line_user(line_client, fake_line) -> LineUser:
     return LineUser(line_client, fake_line)
+
+
+@pytest.fixture
+def line_member(line_app, line_user):
+    """สมชาย, an active member of a fund, linked to `line_user` in LINE."""
+    from tests.factories import link_chat, make_fund, make_member  # they need this module's constants
+
+    with line_app.extensions["kongtun"].Session() as s, s.begin():
+        fund = make_fund(s, "PAKHLOK", name_th="เทศบาลตำบลป่าคลอก")
+        somchai = make_member(s, fund, months_paid=24, joined_on=date(2020, 1, 10))
+        link_chat(s, line_user.user, somchai, channel="line")
+    return somchai
 
 
 # --- Telegram ----------------------------------------------------------------------------------------

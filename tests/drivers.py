@@ -47,13 +47,6 @@ class Message:
     def is_card(self) -> bool:
         return self.title is not None
 
-    def row(self, label: str) -> str:
-        """The value of the row with this label; fails with the labels there are."""
-        for row in self.rows:
-            if row.label == label:
-                return row.value
-        raise AssertionError(f"no row {label!r} in {[r.label for r in self.rows]}")
-
 
 def from_reply(reply: Reply) -> Message:
     """A neutral handler reply (`Text` or `Card`) as the person reads it."""

@@ -1,20 +1,40 @@
-"""Shared fixtures: a real database (SQLite file, or PostgreSQL via TEST_DATABASE_URL), the app,
-and a chat driver that talks through the simulator channel like a person would."""
+"""Every fixture the tests share, defined once.
+
+- A real database (SQLite file, or PostgreSQL via TEST_DATABASE_URL), emptied for each test; a clock.
+- The simulator channel: `app`, `client`, and `chat` / `new_chat`, people on it.
+- LINE: `fake_line` (a fake LINE Platform), `line_app` pointed at it, `line_client`, `line_user`,
+  `line_member` (a member linked to `line_user`).
+- Telegram: `fake_telegram` (a fake Bot API), `tg_app`, `tg_client`, `updates`, `tg_person`, `somying`.
+- Any channel: `driver` is a new person (a `tests.drivers.ChatDriver`) on the simulator, LINE and
+  Telegram in turn; `new_driver()` makes more; `channel_app` / `channel_db` are that channel's app
+  and its Session. A test taking `driver` runs once per channel.
+
+A test fails if the bot made a call LINE or Telegram would refuse (see the fakes).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
 
 from bot.app import create_app
+from bot.channels.telegram import close_app
 from bot.config import Config
 from models import Base, make_engine, make_sessionmaker
 from models.migrate import upgrade
+from tests.drivers import CHANNELS, ChatDriver, SimulatorChat
+from tests.fakes.line_server import FakeLine
+from tests.fakes.line_webhook import ACCESS_TOKEN, CHANNEL_SECRET, LineUser
+from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests.fakes.telegram_spec import TelegramSpec
+from tests.fakes.telegram_updates import WEBHOOK_SECRET, TelegramPerson, Updates
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SECRET = "test-secret-key"
@@ -105,41 +125,7 @@ def app(config: Config, clean_db, clock: Clock):
     app.extensions["kongtun"].engine.dispose()
 
 
-class Chat:
-    """A person on the simulator channel: sends text or presses buttons, reads replies."""
-
-    def __init__(self, client, user: str) -> None:
-        self.client = client
-        self.user = user
-        self.last: list[dict] = []
-
-    def _post(self, body: dict) -> list[dict]:
-        response = self.client.post("/simulator/api/messages", json={"user": self.user, **body})
-        assert response.status_code == 200, response.get_data(as_text=True)
-        self.last = response.get_json()["replies"]
-        assert self.last, "the bot must always answer"
-        return self.last
-
-    def say(self, text: str) -> list[dict]:
-        return self._post({"text": text})
-
-    def press(self, postback: str) -> list[dict]:
-        return self._post({"postback": postback})
-
-    def tap(self, label_part: str) -> list[dict]:
-        """Press the button whose label contains `label_part` in the last replies."""
-        for button in self.buttons():
-            if label_part in button["label"]:
-                return self.press(button["postback"])
-        raise AssertionError(f"no button {label_part!r} in {[b['label'] for b in self.buttons()]}")
-
-    def buttons(self) -> list[dict]:
-        return [b for reply in self.last for b in reply["buttons"]]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(reply["text"] for reply in self.last)
-
+# --- the simulator ---------------------------------------------------------------------------------
 
 @pytest.fixture
 def client(app):
@@ -147,13 +133,158 @@ def client(app):
 
 
 @pytest.fixture
-def chat(client) -> Chat:
-    return Chat(client, "U-test-1")
+def chat(client) -> SimulatorChat:
+    return SimulatorChat(client, "U-test-1")
 
 
 @pytest.fixture
 def new_chat(client):
-    def make(user: str) -> Chat:
-        return Chat(client, user)
+    def make(user: str) -> SimulatorChat:
+        return SimulatorChat(client, user)
 
     return make
+
+
+# --- LINE --------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def fake_line() -> Iterator[FakeLine]:
+    with FakeLine(token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET) as fake:
+        yield fake
+        assert not fake.errors, "LINE would have refused requests:\n" + "\n".join(fake.errors)
+
+
+def line_config(database_url: str, api_url: str) -> Config:
+    return Config.from_env(env={
+        "KONGTUN_SECRET_KEY": SECRET,
+        "DATABASE_URL": database_url,
+        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+        "LINE_API_BASE_URL": api_url,
+    })
+
+
+@pytest.fixture
+def line_app(database_url: str, clean_db, clock, fake_line: FakeLine):
+    app = create_app(line_config(database_url, fake_line.url), clock=clock)
+    app.testing = True
+    yield app
+    app.extensions["line"].client.close()
+    app.extensions["kongtun"].engine.dispose()
+
+
+@pytest.fixture
+def line_client(line_app):
+    return line_app.test_client()
+
+
+@pytest.fixture
+def line_user(line_client, fake_line) -> LineUser:
+    return LineUser(line_client, fake_line)
+
+
+@pytest.fixture
+def line_member(line_app, line_user):
+    """สมชาย, an active member of a fund, linked to `line_user` in LINE."""
+    from tests.factories import link_chat, make_fund, make_member  # they need this module's constants
+
+    with line_app.extensions["kongtun"].Session() as s, s.begin():
+        fund = make_fund(s, "PAKHLOK", name_th="เทศบาลตำบลป่าคลอก")
+        somchai = make_member(s, fund, months_paid=24, joined_on=date(2020, 1, 10))
+        link_chat(s, line_user.user, somchai, channel="line")
+    return somchai
+
+
+# --- Telegram ----------------------------------------------------------------------------------------
+# The bot's event loop is shut down after every test: with `filterwarnings = error`, a leaked client
+# or coroutine would fail the run.
+
+_TELEGRAM_SPEC = TelegramSpec()
+
+
+@pytest.fixture
+def fake_telegram() -> Iterator[FakeTelegram]:
+    fake = FakeTelegram(spec=_TELEGRAM_SPEC).start()
+    yield fake
+    fake.stop()
+    assert not fake.errors, "calls that break the Bot API spec:\n" + "\n".join(fake.errors)
+
+
+@pytest.fixture
+def tg_config(config: Config, fake_telegram: FakeTelegram) -> Config:
+    return dataclasses.replace(config, telegram_bot_token=TOKEN, telegram_webhook_secret=WEBHOOK_SECRET,
+                               telegram_api_base_url=fake_telegram.url)
+
+
+@pytest.fixture
+def tg_app(tg_config: Config, clean_db, clock):
+    app = create_app(tg_config, clock=clock)
+    app.testing = True
+    yield app
+    close_app(app)
+    app.extensions["kongtun"].engine.dispose()
+
+
+@pytest.fixture
+def tg_client(tg_app):
+    return tg_app.test_client()
+
+
+@pytest.fixture
+def updates() -> Updates:
+    return Updates(_TELEGRAM_SPEC)
+
+
+@pytest.fixture
+def tg_person(tg_client, fake_telegram, updates) -> Callable[..., TelegramPerson]:
+    def make(user_id: int = 5_012_345_678, first_name: str = "สมหญิง") -> TelegramPerson:
+        return TelegramPerson(tg_client, fake_telegram, updates, WEBHOOK_SECRET, user_id, first_name)
+
+    return make
+
+
+@pytest.fixture
+def somying(tg_person) -> TelegramPerson:
+    return tg_person()
+
+
+# --- any channel ---------------------------------------------------------------------------------------
+
+CHANNEL_APPS = {"simulator": "app", "line": "line_app", "telegram": "tg_app"}
+
+
+@pytest.fixture(params=CHANNELS)
+def channel(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def channel_app(request: pytest.FixtureRequest, channel: str):
+    """The app that serves `channel` (each channel's fixtures build their own, on the one database)."""
+    return request.getfixturevalue(CHANNEL_APPS[channel])
+
+
+@pytest.fixture
+def channel_db(channel_app):
+    """The Session of the app the drivers talk to."""
+    return channel_app.extensions["kongtun"].Session
+
+
+@pytest.fixture
+def new_driver(request: pytest.FixtureRequest, channel: str, channel_app) -> Callable[[], ChatDriver]:
+    """Makes a new person on `channel` at each call."""
+    serial = count(1)
+    if channel == "simulator":
+        client = request.getfixturevalue("client")
+        return lambda: SimulatorChat(client, f"U-sim-{next(serial)}")
+    if channel == "line":
+        line_client, fake = request.getfixturevalue("line_client"), request.getfixturevalue("fake_line")
+        return lambda: LineUser(line_client, fake)
+    person = request.getfixturevalue("tg_person")
+    return lambda: person(6_000_000_000 + next(serial), "สมศรี")
+
+
+@pytest.fixture
+def driver(new_driver: Callable[[], ChatDriver]) -> ChatDriver:
+    """A new person on the simulator, LINE or Telegram: a test taking it runs on each."""
+    return new_driver()

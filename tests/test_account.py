@@ -104,7 +104,7 @@ def test_english_counts_months_in_words(db, chat):
 def test_not_linked_is_asked_to_register(chat):
     chat.say("เช็คยอด")
     assert "ลงทะเบียนก่อน" in chat.text
-    assert "reg" in {b["postback"] for b in chat.buttons()}
+    assert "reg" in {b.data for b in chat.buttons()}
 
 
 def test_thai_digits_and_spaces_in_free_text(db, chat):

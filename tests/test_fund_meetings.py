@@ -59,7 +59,7 @@ def test_guest_browses_network_then_district_then_fund(db, chat):
     chat.press("fund")
     assert "2 กองทุน" in chat.text
     chat.tap("ถลาง")
-    labels = [b["label"] for b in chat.buttons()]
+    labels = [b.label for b in chat.buttons()]
     assert labels == ["ทต.ป่าคลอก"]
     chat.tap("ทต.ป่าคลอก")
     assert chat.last[0]["card"]["title"] == "เทศบาลตำบลป่าคลอก"
@@ -69,7 +69,7 @@ def test_fund_buttons_fit_line_quick_reply_labels(db, chat):
     with db() as s, s.begin():
         make_fund(s, "X", name_th="องค์การบริหารส่วนตำบลเทพกระษัตรีและตำบลอื่นที่ยาวมาก")
     chat.press("fund:dist:0")
-    assert all(len(b["label"]) <= 20 for b in chat.buttons())
+    assert all(len(b.label) <= 20 for b in chat.buttons())
 
 
 def test_stale_fund_button_falls_back_to_overview(db, chat):

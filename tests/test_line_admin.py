@@ -16,8 +16,6 @@ from locales import translate
 from tests.conftest import SECRET
 from tests.fakes.line_webhook import ACCESS_TOKEN, CHANNEL_SECRET, LineUser
 
-pytest_plugins = ["tests.fakes.line_fixtures"]
-
 MENU_DATA = {"acct", "ben", "meet", "fund", "reg", "menu"}
 
 

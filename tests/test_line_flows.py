@@ -12,8 +12,6 @@ from models import ChatAccount, Member, MemberStatus, ProcessedEvent
 from tests.conftest import BANGKOK
 from tests.factories import make_fund, make_meeting, make_member, valid_national_id
 
-pytest_plugins = ["tests.fakes.line_fixtures"]
-
 ROSTER_ID = "3100600445635"
 BIRTH_BE = "15/01/2510"  # 15 January 1967
 
@@ -52,7 +50,7 @@ def test_follow_register_by_linking_then_use_every_feature_in_thai(db, roster, l
     assert "เป็นสมาชิก" in line_user.text
     line_user.tap("เป็นสมาชิกแล้ว")
     assert "ข้อมูลส่วนบุคคล" in line_user.text
-    assert [a["label"] for a in line_user.buttons()] == ["ยินยอม", "ยกเลิก"]
+    assert [a.label for a in line_user.buttons()] == ["ยินยอม", "ยกเลิก"]
     line_user.tap("ยินยอม")
     assert "13 หลัก" in line_user.text
     line_user.say("3-1006-00445-63-5")
@@ -84,8 +82,8 @@ def test_follow_register_by_linking_then_use_every_feature_in_thai(db, roster, l
     line_user.tap("เมนูหลัก")
     line_user.tap("Language")
     line_user.tap("English")
-    assert [a["data"] for a in line_user.buttons()][:4] == ["acct", "ben", "fund", "meet"]
-    assert "My balance" in [a["label"] for a in line_user.buttons()]
+    assert [a.data for a in line_user.buttons()][:4] == ["acct", "ben", "fund", "meet"]
+    assert "My balance" in [a.label for a in line_user.buttons()]
     line_user.press("acct")
     assert "สมศรี มีสุข" in line_user.text and line_user.last[0]["type"] == "flex"
 
@@ -100,7 +98,7 @@ def test_register_a_new_applicant_through_line(db, roster, line_user, fake_line)
     line_user.say("2/3/2520")
     line_user.say("081-234-5678")
     # One district only: the funds are offered at once.
-    assert [a["label"] for a in line_user.buttons()] == ["ทต.ป่าคลอก", "อบต.สาคู", "ยกเลิก"]
+    assert [a.label for a in line_user.buttons()] == ["ทต.ป่าคลอก", "อบต.สาคู", "ยกเลิก"]
     line_user.tap("ทต.ป่าคลอก")
     summary = line_user.last[-1]
     assert summary["type"] == "flex"  # the masked summary is a card
@@ -116,14 +114,14 @@ def test_every_button_sent_fits_line_and_leads_somewhere(db, roster, line_user, 
     """Walk the menu: every quick reply and Flex button the bot sent is valid and answered."""
     line_user.follow()
     seen: set[str] = set()
-    queue = [a["data"] for a in line_user.buttons()]
+    queue = [a.data for a in line_user.buttons()]
     while queue and len(seen) < 40:
         data = queue.pop(0)
         if data in seen or data.startswith(("reg", "lang", "del")):
             continue
         seen.add(data)
         assert line_user.press(data), data
-        queue += [a["data"] for a in line_user.buttons()]
+        queue += [a.data for a in line_user.buttons()]
     assert {"acct", "ben", "fund", "meet"} <= seen
     assert not fake_line.errors
 

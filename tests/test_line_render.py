@@ -18,7 +18,8 @@ from bot.channels.line_render import (
     units,
 )
 from handlers.base import Button, Card, Row, Text
-from tests.fakes.line_server import MESSAGING_SPEC, LimitChecker
+from tests.fakes.line_limits import LimitChecker
+from tests.fakes.line_server import MESSAGING_SPEC
 from tests.fakes.openapi import load
 
 MENU = tuple(Button(label, data) for label, data in [

@@ -4,7 +4,7 @@
 def test_greeting_offers_every_feature_as_a_button(chat):
     chat.say("สวัสดีค่ะ")
     assert "ยินดีต้อนรับ" in chat.text
-    data = {b["postback"] for b in chat.buttons()}
+    data = {b.data for b in chat.buttons()}
     assert {"reg", "acct", "ben", "fund", "meet", "mydata", "lang"} <= data
 
 

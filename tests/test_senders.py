@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported by name
 """One way to send: the LINE, Telegram and simulator senders behind `messaging.sender.Sender`,
 each against its fake platform, saying what happened the same way."""
 
@@ -13,13 +12,6 @@ from bot.channels.line import retry_key
 from messaging.sender import QUOTA_EXHAUSTED, RATE_LIMITED, Delivery, Outcome, Sender
 from messaging.values import Button, Card, Row, Text
 from tests.fakes import line_webhook as wh
-from tests.fakes.telegram_fixtures import (  # noqa: F401 - fixtures
-    fake_telegram,
-    tg_app,
-    tg_config,
-)
-
-pytest_plugins = ["tests.fakes.line_fixtures"]
 
 REMINDER = [
     Card(title="แจ้งเตือนค่าสัจจะ", rows=(Row("เดือน", "ธันวาคม 2569"), Row("ยอด", "30 บาท")),

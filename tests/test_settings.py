@@ -18,7 +18,7 @@ def test_switch_to_english_and_back(db, chat):
     chat.say("ภาษา")
     chat.tap("English")
     assert "Language changed to English" in chat.text
-    assert "My balance" in [b["label"] for b in chat.buttons()]
+    assert "My balance" in [b.label for b in chat.buttons()]
     chat.say("hello")
     assert "welcome" in chat.text.lower()
     chat.press("lang:th")
@@ -53,7 +53,7 @@ def test_delete_asks_first_and_cancel_keeps_everything(db, chat):
     with db() as s, s.begin():
         link_chat(s, "U-test-1", make_member(s, make_fund(s)))
     chat.say("ลบข้อมูล")
-    assert "del:yes" in {b["postback"] for b in chat.buttons()}
+    assert "del:yes" in {b.data for b in chat.buttons()}
     chat.tap("ยกเลิก")
     with db() as s:
         assert s.scalars(select(ChatAccount)).one().member_id is not None
@@ -104,7 +104,7 @@ def test_group_chat_never_shows_personal_data(app, db):
 
 def test_unknown_language_choice_asks_again_and_changes_nothing(db, chat):
     chat.press("lang:fr")
-    assert {"lang:th", "lang:en"} <= {b["postback"] for b in chat.buttons()}
+    assert {"lang:th", "lang:en"} <= {b.data for b in chat.buttons()}
     with db() as s:
         assert s.scalars(select(ChatAccount)).one().locale == "th"
 
@@ -112,7 +112,7 @@ def test_unknown_language_choice_asks_again_and_changes_nothing(db, chat):
 def test_guest_my_data_says_only_the_chat_id_is_kept(chat):
     chat.press("mydata")
     assert "ยังไม่ได้เชื่อม" in chat.text
-    assert "del" in {b["postback"] for b in chat.buttons()}
+    assert "del" in {b.data for b in chat.buttons()}
 
 
 def test_a_language_switch_is_audited_once_without_personal_data(db, chat):

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported by name are used as parameters
 """`kongtun telegram set-webhook URL` and `kongtun telegram commands` against the fake Bot API."""
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from bot.channels.telegram_classify import MENU_COMMANDS
 from bot.cli import main
 from locales import translate
 from tests.fakes.telegram_api import TOKEN
-from tests.fakes.telegram_fixtures import WEBHOOK_SECRET, fake_telegram  # noqa: F401 - fixtures
+from tests.fakes.telegram_updates import WEBHOOK_SECRET
 
 URL = "https://kongtun.example.org/webhooks/telegram"
 

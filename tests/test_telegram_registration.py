@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported by name are used as parameters
 """Registration and the account in Thai on Telegram, end to end through the webhook; a shared contact
 as the phone; one member with both a LINE and a Telegram account, each linked by the same checks."""
 
@@ -17,15 +16,6 @@ from locales import translate
 from models import ChatAccount, DialogState, Member, MemberStatus
 from tests.conftest import BANGKOK
 from tests.factories import make_fund, make_member, valid_national_id
-from tests.fakes.telegram_fixtures import (  # noqa: F401 - fixtures
-    fake_telegram,
-    somying,
-    tg_app,
-    tg_client,
-    tg_config,
-    tg_person,
-    updates,
-)
 
 ROSTER_ID = "3100600445635"  # Somsri's, a valid national ID
 NEW_ID = valid_national_id(737373)  # an applicant's, on no roster
@@ -91,7 +81,7 @@ def test_a_member_links_telegram_in_thai_and_sees_their_account(db, roster, soms
     assert html.startswith(f"<b>{th('account.title')}</b>")
     assert "สมศรี มีสุข" in text and "00017" in text and "เทศบาลตำบลป่าคลอก" in text
     assert th("account.paid_through") in text and th("account.total_paid") in text
-    assert {"ben", "fund", "menu"} <= {d for _, d in somsri.buttons()}
+    assert {"ben", "fund", "menu"} <= {b.data for b in somsri.buttons()}
 
     somsri.say("เช็คยอดหน่อยค่ะ")
     assert somsri.html == html  # typed Thai, the same answer

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported by name are used as parameters
 """The checks the Telegram tests rely on: the spec validator and the fake Bot API catch what the real
 Bot API would refuse, so a passing test means a call Telegram accepts."""
 
@@ -13,7 +12,6 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 
 import bot.channels.telegram  # noqa: F401 - opts in to timedelta periods, as the app does
 from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, FakeTelegram
-from tests.fakes.telegram_fixtures import fake_telegram, updates  # noqa: F401 - fixtures
 from tests.fakes.telegram_spec import TelegramSpec, check_html
 
 SPEC = TelegramSpec()

@@ -3,12 +3,13 @@
 Every request is checked against `tests/specs/line-messaging-api.yml` (the operation exists, the
 JSON body matches the request schema, message types resolved through their discriminators) and
 against LINE's documented limits that the schema does not carry (text length, labels, alt text,
-bubble size, rich menu sizes). A request that breaks a rule is answered 400 as LINE would, and the
-problem is kept in `errors`: the test fixtures fail a test that leaves any.
+bubble size, rich menu sizes: `line_limits`). A request that breaks a rule is answered 400 as LINE
+would, and the problem is kept in `errors`: the test fixtures fail a test that leaves any.
 
 State kept like LINE keeps it: a reply token is single-use, a push `X-Line-Retry-Key` seen before is
-answered 409, rich menus and their images, the default rich menu, the webhook endpoint (whose test
-call really posts a signed empty event list to it). Tests script failures with `fail_next`.
+answered 409, rich menus and their images, the default rich menu (`line_richmenus`), the webhook
+endpoint (whose test call really posts a signed empty event list to it). Tests script failures with
+`fail_next`.
 
 Also used by the benchmark (`bench/line_bench.py`), with `validate=False` for raw speed.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import io
 import json
 import re
 import threading
@@ -32,23 +32,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.fakes.line_limits import LimitChecker
+from tests.fakes.line_richmenus import RichMenus
+
 SPECS = Path(__file__).resolve().parents[1] / "specs"  # tests/specs
 MESSAGING_SPEC = SPECS / "line-messaging-api.yml"
-
-MAX_TEXT = 5000  # characters (UTF-16 code units) in a text message
-MAX_ALT_TEXT = 400
-MAX_QUICK_REPLY_LABEL = 20
-MAX_FLEX_BUTTON_LABEL = 40
-MAX_RICHMENU_LABEL = 20
-MAX_DISPLAY_TEXT = 300
-MAX_BUBBLE_BYTES = 30 * 1024
-MAX_CAROUSEL_BYTES = 50 * 1024
-MAX_RICHMENU_IMAGE = 1024 * 1024
 CHAT_ID = re.compile(r"^[UCR][0-9a-f]{32}$")
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def line_signature(secret: str, body: bytes) -> str:
@@ -69,108 +58,7 @@ class Recorded:
     client: tuple[str, int] | None = None
 
 
-class LimitChecker:
-    """LINE's rules beyond the OpenAPI schema, for message arrays and rich menus."""
-
-    def messages(self, messages: Any) -> list[str]:
-        errors: list[str] = []
-        if not isinstance(messages, list):
-            return errors
-        for i, message in enumerate(messages):
-            if not isinstance(message, dict):
-                continue
-            where = f"messages/{i}"
-            kind = message.get("type")
-            if kind == "text":
-                text = message.get("text")
-                if isinstance(text, str):
-                    if not text.strip():
-                        errors.append(f"{where}/text: must not be empty")
-                    if utf16_len(text) > MAX_TEXT:
-                        errors.append(f"{where}/text: {utf16_len(text)} characters, max {MAX_TEXT}")
-            if kind == "flex":
-                alt = message.get("altText")
-                if isinstance(alt, str):
-                    if not alt.strip():
-                        errors.append(f"{where}/altText: must not be empty")
-                    if utf16_len(alt) > MAX_ALT_TEXT:
-                        errors.append(f"{where}/altText: {utf16_len(alt)} characters, max {MAX_ALT_TEXT}")
-                contents = message.get("contents", {})
-                size = len(json.dumps(contents, ensure_ascii=False).encode())
-                limit = MAX_CAROUSEL_BYTES if contents.get("type") == "carousel" else MAX_BUBBLE_BYTES
-                if size > limit:
-                    errors.append(f"{where}/contents: {size} bytes, max {limit}")
-                if contents.get("type") == "carousel" and len(contents.get("contents", [])) > 12:
-                    errors.append(f"{where}/contents: more than 12 bubbles")
-                errors += self._flex(contents, f"{where}/contents")
-            quick = message.get("quickReply")
-            if isinstance(quick, dict):
-                for j, item in enumerate(quick.get("items") or []):
-                    action = item.get("action") if isinstance(item, dict) else None
-                    errors += self.action(action, f"{where}/quickReply/items/{j}/action",
-                                          MAX_QUICK_REPLY_LABEL, label_required=True)
-        return errors
-
-    def _flex(self, node: Any, where: str) -> list[str]:
-        errors: list[str] = []
-        if isinstance(node, dict):
-            kind = node.get("type")
-            if kind == "text" and not node.get("contents"):
-                text = node.get("text")
-                if not isinstance(text, str) or not text.strip():
-                    errors.append(f"{where}: a flex text needs non-empty text")
-            if kind == "button":
-                errors += self.action(node.get("action"), f"{where}/action", MAX_FLEX_BUTTON_LABEL,
-                                      label_required=True)
-            elif "action" in node:
-                errors += self.action(node.get("action"), f"{where}/action", MAX_FLEX_BUTTON_LABEL)
-            for key, value in node.items():
-                if key != "action":
-                    errors += self._flex(value, f"{where}/{key}")
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                errors += self._flex(item, f"{where}/{i}")
-        return errors
-
-    def action(self, action: Any, where: str, max_label: int, *, label_required: bool = False) -> list[str]:
-        if not isinstance(action, dict):
-            return []
-        errors = []
-        label = action.get("label")
-        if label is None and label_required:
-            errors.append(f"{where}/label: required here")
-        if isinstance(label, str):
-            if not label.strip():
-                errors.append(f"{where}/label: must not be empty")
-            if utf16_len(label) > max_label:
-                errors.append(f"{where}/label: {utf16_len(label)} characters, max {max_label}")
-        display = action.get("displayText")
-        if isinstance(display, str) and not 0 < utf16_len(display) <= MAX_DISPLAY_TEXT:
-            errors.append(f"{where}/displayText: 1 to {MAX_DISPLAY_TEXT} characters")
-        if action.get("type") == "postback" and not isinstance(action.get("data"), str):
-            errors.append(f"{where}/data: a postback action needs data")
-        return errors
-
-    def richmenu(self, menu: Any) -> list[str]:
-        if not isinstance(menu, dict):
-            return []
-        errors = []
-        size = menu.get("size") or {}
-        width, height = size.get("width", 0), size.get("height", 0)
-        if not (800 <= width <= 2500 and height >= 250 and height and width / height >= 1.45):
-            errors.append(f"size: {width}x{height} is not an allowed rich menu size")
-        areas = menu.get("areas") or []
-        if len(areas) > 20:
-            errors.append("areas: more than 20")
-        for i, area in enumerate(areas):
-            b = area.get("bounds") or {}
-            if b.get("x", 0) + b.get("width", 0) > width or b.get("y", 0) + b.get("height", 0) > height:
-                errors.append(f"areas/{i}/bounds: outside the menu")
-            errors += self.action(area.get("action"), f"areas/{i}/action", MAX_RICHMENU_LABEL)
-        return errors
-
-
-class FakeLine:
+class FakeLine(RichMenus):
     """Start with `with FakeLine(token=...) as fake:`; point the SDK at `fake.url`."""
 
     def __init__(self, token: str = "test-access-token", *, validate: bool = True,
@@ -436,80 +324,6 @@ class FakeLine:
                              "reason": "COULD_NOT_CONNECT", "detail": str(exc)}
         return 200, {}, {"success": status == 200, "timestamp": now, "statusCode": status,
                          "reason": "OK" if status == 200 else "ERROR", "detail": f"{status} {reason}"}
-
-    def op_createRichMenu(self, rec: Recorded, _t: str):
-        menu_id = f"richmenu-{uuid.uuid4().hex}"
-        self.richmenus[menu_id] = {"richMenuId": menu_id, **rec.json}
-        return 200, {}, {"richMenuId": menu_id}
-
-    def op_getRichMenuList(self, rec: Recorded, _t: str):
-        return 200, {}, {"richmenus": list(self.richmenus.values())}
-
-    def op_getRichMenu(self, rec: Recorded, _t: str):
-        menu = self.richmenus.get(rec.path.rsplit("/", 1)[1])
-        return (200, {}, menu) if menu else (404, {}, {"message": "Not found"})
-
-    def op_deleteRichMenu(self, rec: Recorded, _t: str):
-        menu_id = rec.path.rsplit("/", 1)[1]
-        if self.richmenus.pop(menu_id, None) is None:
-            return 404, {}, {"message": "Not found"}
-        self.richmenu_images.pop(menu_id, None)
-        if self.default_richmenu == menu_id:
-            self.default_richmenu = None
-        return 200, {}, {}
-
-    def op_setRichMenuImage(self, rec: Recorded, _t: str):
-        menu_id = rec.path.split("/")[-2]
-        menu = self.richmenus.get(menu_id)
-        if menu is None:
-            return 404, {}, {"message": "Not found"}
-        if menu_id in self.richmenu_images:
-            return 400, {}, {"message": "An image has already been uploaded to the richmenu"}
-        content_type = rec.headers.get("content-type", "")
-        if content_type not in ("image/png", "image/jpeg"):
-            rec.errors.append(f"rich menu image Content-Type {content_type!r}")
-            return 400, {}, {"message": "Unsupported content type"}
-        if len(rec.body) > MAX_RICHMENU_IMAGE:
-            rec.errors.append(f"rich menu image of {len(rec.body)} bytes, max {MAX_RICHMENU_IMAGE}")
-            return 400, {}, {"message": "Image too large"}
-        try:
-            from PIL import Image
-
-            with Image.open(io.BytesIO(rec.body)) as image:
-                size = image.size
-        except Exception as exc:  # noqa: BLE001 - any decoding failure is a bad upload
-            rec.errors.append(f"rich menu image does not decode: {exc}")
-            return 400, {}, {"message": "Invalid image"}
-        if size != (menu["size"]["width"], menu["size"]["height"]):
-            rec.errors.append(f"rich menu image {size} does not match the menu size {menu['size']}")
-            return 400, {}, {"message": "Image size mismatch"}
-        self.richmenu_images[menu_id] = (content_type, rec.body)
-        return 200, {}, {}
-
-    def op_getRichMenuImage(self, rec: Recorded, _t: str):
-        stored = self.richmenu_images.get(rec.path.split("/")[-2])
-        if stored is None:
-            return 404, {}, {"message": "Not found"}
-        return 200, {"Content-Type": stored[0]}, stored[1]
-
-    def op_setDefaultRichMenu(self, rec: Recorded, _t: str):
-        menu_id = rec.path.rsplit("/", 1)[1]
-        if menu_id not in self.richmenus:
-            return 404, {}, {"message": "Not found"}
-        if menu_id not in self.richmenu_images:
-            rec.errors.append("a rich menu without an image cannot be the default")
-            return 400, {}, {"message": "Must upload richmenu image before applying it to user"}
-        self.default_richmenu = menu_id
-        return 200, {}, {}
-
-    def op_getDefaultRichMenuId(self, rec: Recorded, _t: str):
-        if self.default_richmenu is None:
-            return 404, {}, {"message": "no default richmenu"}
-        return 200, {}, {"richMenuId": self.default_richmenu}
-
-    def op_cancelDefaultRichMenu(self, rec: Recorded, _t: str):
-        self.default_richmenu = None
-        return 200, {}, {}
 
 
 # Without the spec (benchmark mode), only what the bots call.

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 import time
+from collections.abc import Iterable
 from typing import Any
 
+from handlers.base import Button, Row
+from tests.drivers import ChatDriver, Message
 from tests.fakes.line_server import SPECS, FakeLine, line_signature
 
 CHANNEL_SECRET = "0123456789abcdef0123456789abcdef"
@@ -100,8 +104,12 @@ def sign(secret: str, body: bytes) -> str:
     return line_signature(secret, body)
 
 
-class LineUser:
-    """A person in LINE: sends events through the signed webhook, reads what the bot replied."""
+class LineUser(ChatDriver):
+    """A person in LINE: sends events through the signed webhook, reads what the bot replied.
+
+    `last` is the LINE messages of the last answer (replied to its token, or pushed on fallback)."""
+
+    channel = "line"
 
     def __init__(self, client, fake: FakeLine, user: str | None = None, group: str | None = None) -> None:
         self.client = client
@@ -120,7 +128,7 @@ class LineUser:
         return response
 
     def send(self, kind: str, **fields: Any) -> list[dict]:
-        """Post one event and return the messages replied to its token (or pushed, on fallback)."""
+        """Post one event and return the LINE messages replied to its token (or pushed, on fallback)."""
         token = reply_token()
         before = len(self.fake.requests)
         self.post(event(kind, self.user, group=self.group, token=token, **fields))
@@ -129,44 +137,103 @@ class LineUser:
                      for m in r.json["messages"]]
         return self.last
 
-    def say(self, text: str, **kw: Any) -> list[dict]:
-        return self.send("message", message=text_message(text, **kw))
+    def say(self, text: str, **kw: Any) -> list[Message]:
+        self.send("message", message=text_message(text, **kw))
+        return self.replies
 
-    def press(self, data: str) -> list[dict]:
-        return self.send("postback", postback={"data": data})
+    def press(self, data: str) -> list[Message]:
+        self.send("postback", postback={"data": data})
+        return self.replies
 
-    def follow(self, unblocked: bool = False) -> list[dict]:
-        return self.send("follow", follow={"isUnblocked": unblocked})
+    def follow(self, unblocked: bool = False) -> list[Message]:
+        self.send("follow", follow={"isUnblocked": unblocked})
+        return self.replies
 
     def unfollow(self) -> None:
         self.post(event("unfollow", self.user))
 
-    def buttons(self) -> list[dict]:
-        """Every postback action in the last answer: quick replies and Flex buttons."""
-        found: list[dict] = []
+    @property
+    def replies(self) -> list[Message]:
+        """Text messages and Flex bubbles (one each); quick replies belong to the last message."""
+        found: list[Message] = []
         for message in self.last:
-            for item in (message.get("quickReply") or {}).get("items", []):
-                found.append(item["action"])
-            _actions(message.get("contents"), found)
+            parsed = [Message(message["text"])] if message["type"] == "text" else _bubbles(message)
+            quick = tuple(_button(action) for action in _quick_replies(message))
+            if quick and parsed:
+                parsed[-1] = dataclasses.replace(parsed[-1], buttons=parsed[-1].buttons + quick)
+            found += parsed
         return found
 
-    def tap(self, label_part: str) -> list[dict]:
-        for action in self.buttons():
-            if label_part in action["label"] or label_part in action.get("displayText", ""):
-                return self.press(action["data"])
-        raise AssertionError(f"no button {label_part!r} in {[a['label'] for a in self.buttons()]}")
+    def _tappable(self) -> Iterable[tuple[str, Button]]:
+        # A label LINE shows clipped is matched on the whole label, sent as the member's message.
+        for action in self.actions():
+            yield action["label"], _button(action)
+            yield action.get("displayText", ""), _button(action)
+
+    def actions(self) -> list[dict]:
+        """Every postback action in the last answer as LINE got it: Flex buttons, then quick replies."""
+        found: list[dict] = []
+        for message in self.last:
+            _actions(message.get("contents"), found)
+            found += _quick_replies(message)
+        return found
 
     @property
     def text(self) -> str:
-        """Everything readable in the last answer: texts, alt texts and Flex texts."""
+        """Everything readable in the last answer: texts, alt texts and what the bubbles show."""
         parts: list[str] = []
         for message in self.last:
             if message["type"] == "text":
                 parts.append(message["text"])
             else:
                 parts.append(message.get("altText", ""))
-                _texts(message.get("contents"), parts)
+                parts += [bubble.text for bubble in _bubbles(message)]
         return "\n".join(parts)
+
+
+def _quick_replies(message: dict) -> list[dict]:
+    return [item["action"] for item in (message.get("quickReply") or {}).get("items", [])]
+
+
+def _bubbles(message: dict) -> list[Message]:
+    contents = message.get("contents") or {}
+    bubbles = contents.get("contents", []) if contents.get("type") == "carousel" else [contents]
+    return [_bubble(b) for b in bubbles]
+
+
+def _button(action: dict) -> Button:
+    return Button(action["label"], action["data"])
+
+
+def _bubble(bubble: dict) -> Message:
+    """A Flex bubble as `line_render` builds them: a card (header title, label/value rows, footer
+    note) or a text with buttons; the text is the card's as `handlers.base.Card.text` has it."""
+    header = _texts_of(bubble.get("header"))
+    rows: list[Row] = []
+    lines: list[str] = []
+    for node in (bubble.get("body") or {}).get("contents", []):
+        texts = _texts_of(node)
+        if node.get("type") == "box" and len(texts) == 2:
+            rows.append(Row(*texts))
+            lines.append(f"{texts[0]}: {texts[1]}")
+        else:
+            rows += [Row("", t) for t in texts]
+            lines += texts
+    buttons: list[Button] = []
+    for node in (bubble.get("footer") or {}).get("contents", []):
+        if node.get("type") == "button":
+            buttons.append(_button(node["action"]))
+        else:
+            lines += _texts_of(node)
+    if header:
+        return Message("\n".join([*header, *lines]), tuple(buttons), header[0], tuple(rows))
+    return Message("\n".join(lines), tuple(buttons))
+
+
+def _texts_of(node: Any) -> list[str]:
+    parts: list[str] = []
+    _texts(node, parts)
+    return parts
 
 
 def _actions(node: Any, found: list[dict]) -> None:

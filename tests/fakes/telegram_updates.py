@@ -12,10 +12,13 @@ import time
 from itertools import count
 from typing import Any
 
+from handlers.base import Button
+from tests.drivers import ChatDriver, Message
 from tests.fakes.telegram_api import BOT_USER, FakeTelegram
 from tests.fakes.telegram_spec import TelegramSpec, check_html, utf16_len
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_SECRET = "kongtun-tg-secret_4f9a2c"  # what the test app is configured with
 
 
 class Updates:
@@ -97,8 +100,13 @@ class Updates:
         return self._update(my_chat_member=change)
 
 
-class TelegramPerson:
-    """Someone on Telegram: types, presses buttons, shares a contact, blocks the bot."""
+class TelegramPerson(ChatDriver):
+    """Someone on Telegram: types, presses buttons, shares a contact, blocks the bot.
+
+    `from_user` is their Telegram `User` object, `user` its id as the bot stores it; `last` is the
+    sendMessage calls of the last answer, `answered` its answerCallbackQuery calls."""
+
+    channel = "telegram"
 
     def __init__(self, client, fake: FakeTelegram, updates: Updates, secret: str, user_id: int,
                  first_name: str = "สมหญิง", chat: dict[str, Any] | None = None) -> None:
@@ -106,8 +114,9 @@ class TelegramPerson:
         self.fake = fake
         self.updates = updates
         self.secret = secret
-        self.user = updates.user(user_id, first_name)
-        self.chat = chat or updates.private_chat(self.user)
+        self.from_user = updates.user(user_id, first_name)
+        self.user = str(user_id)
+        self.chat = chat or updates.private_chat(self.from_user)
         self.last: list[dict[str, Any]] = []
         self.answered: list[dict[str, Any]] = []
 
@@ -116,11 +125,12 @@ class TelegramPerson:
         return self.chat["id"]
 
     def in_group(self, chat: dict[str, Any] | None = None) -> TelegramPerson:
-        person = TelegramPerson(self.client, self.fake, self.updates, self.secret, self.user["id"],
-                                self.user["first_name"], chat or self.updates.group_chat())
-        return person
+        """The same person writing in a group chat."""
+        return TelegramPerson(self.client, self.fake, self.updates, self.secret, self.from_user["id"],
+                              self.from_user["first_name"], chat or self.updates.group_chat())
 
     def post(self, update: dict[str, Any], *, expect: int = 200, secret: str | None = None) -> list[dict]:
+        """Post one update; the sendMessage calls it caused."""
         problems = self.updates.spec.check_update(update)
         assert not problems, problems
         mark = self.fake.mark()
@@ -132,41 +142,42 @@ class TelegramPerson:
         self.answered = [c.params for c in calls if c.method == "answerCallbackQuery"]
         return self.last
 
-    def say(self, text: str) -> list[dict]:
-        return self.post(self.updates.message(self.user, self.chat, text=text))
+    def say(self, text: str) -> list[Message]:
+        self.post(self.updates.message(self.from_user, self.chat, text=text))
+        return self.replies
 
-    def press(self, data: str) -> list[dict]:
-        return self.post(self.updates.callback(self.user, data, self.chat))
+    def press(self, data: str) -> list[Message]:
+        self.post(self.updates.callback(self.from_user, data, self.chat))
+        return self.replies
 
-    def tap(self, label_part: str) -> list[dict]:
-        for label, data in self.buttons():
-            if label_part in label:
-                return self.press(data)
-        raise AssertionError(f"no button {label_part!r} in {[b[0] for b in self.buttons()]}")
+    def share_contact(self, phone: str, *, own: bool = True, first_name: str | None = None) -> list[Message]:
+        contact: dict[str, Any] = {"phone_number": phone,
+                                   "first_name": first_name or self.from_user["first_name"]}
+        contact["user_id"] = self.from_user["id"] if own else self.from_user["id"] + 1
+        self.post(self.updates.message(self.from_user, self.chat, contact=contact))
+        return self.replies
 
-    def share_contact(self, phone: str, *, own: bool = True, first_name: str | None = None) -> list[dict]:
-        contact: dict[str, Any] = {"phone_number": phone, "first_name": first_name or self.user["first_name"]}
-        contact["user_id"] = self.user["id"] if own else self.user["id"] + 1
-        return self.post(self.updates.message(self.user, self.chat, contact=contact))
+    def block(self) -> list[Message]:
+        self.post(self.updates.my_chat_member(self.from_user, "member", "kicked"))
+        return self.replies
 
-    def block(self) -> list[dict]:
-        return self.post(self.updates.my_chat_member(self.user, "member", "kicked"))
+    def unblock(self) -> list[Message]:
+        self.post(self.updates.my_chat_member(self.from_user, "kicked", "member"))
+        return self.replies
 
-    def unblock(self) -> list[dict]:
-        return self.post(self.updates.my_chat_member(self.user, "kicked", "member"))
-
-    def buttons(self) -> list[tuple[str, str]]:
+    @property
+    def replies(self) -> list[Message]:
+        """One per message sent: the text as read (HTML parsed), the inline keyboard's buttons, and a
+        card's title (its bold first line). A reply keyboard (the contact share) has no buttons here."""
         found = []
         for message in self.last:
             markup = message.get("reply_markup") or {}
-            for row in markup.get("inline_keyboard", []):
-                found += [(b["text"], b["callback_data"]) for b in row]
+            buttons = tuple(Button(b["text"], b["callback_data"])
+                            for row in markup.get("inline_keyboard", []) for b in row)
+            first = message["text"].split("\n", 1)[0]
+            title = check_html(first)[0] if first.startswith("<b>") and first.endswith("</b>") else None
+            found.append(Message(check_html(message["text"])[0], buttons, title))
         return found
-
-    @property
-    def text(self) -> str:
-        """What the person reads: the sent messages' text with the HTML parsed."""
-        return "\n".join(check_html(m["text"])[0] for m in self.last)
 
     @property
     def html(self) -> str:

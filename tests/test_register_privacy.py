@@ -1,0 +1,58 @@
+"""Registration and personal data: no audit row or dialog state ever holds a full national ID or
+phone number."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from domain.identity import hash_national_id
+from models import AuditLog
+from tests.conftest import SECRET
+from tests.registration import (
+    NEW_ID,
+    ROSTER_ID,
+    build_roster,
+    dashed,
+    start_link,
+    state,
+    walk_apply,
+)
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["kongtun"].Session
+
+
+@pytest.fixture
+def roster(db):
+    """Three districts, four funds; Somsri is an active member of Pa Khlok."""
+    return build_roster(db)
+
+
+# --- personal data -----------------------------------------------------------------------------
+
+def test_audit_rows_and_dialog_data_never_hold_a_full_id_or_phone(chat, new_chat, db, roster):
+    # A failed try, a link, and an application: every kind of audit row this feature writes.
+    start_link(chat)
+    chat.say(ROSTER_ID)
+    chat.say("1/1/2500")
+    chat.say(ROSTER_ID)
+    chat.say("15/1/2510")
+    applicant = new_chat("U-applicant")
+    walk_apply(applicant, "reg.apply.confirm")
+    _, data = state(db, "U-applicant")
+    assert NEW_ID not in json.dumps(data)
+    applicant.tap("ยืนยัน")
+
+    with db() as s:
+        rows = s.scalars(select(AuditLog)).all()
+        assert {r.action for r in rows} == {"member.link_failed", "member.link", "member.apply"}
+        dumped = json.dumps([[r.actor, r.action, r.entity, r.entity_id, r.detail] for r in rows],
+                            ensure_ascii=False)
+    for secret in (ROSTER_ID, NEW_ID, dashed(ROSTER_ID), dashed(NEW_ID), "0812345678", "812345678",
+                   hash_national_id(SECRET, ROSTER_ID), hash_national_id(SECRET, NEW_ID)):
+        assert secret not in dumped

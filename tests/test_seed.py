@@ -344,14 +344,12 @@ def test_meetings_are_upcoming_in_bangkok_time(db):
 
 # --- running it again, and determinism ----------------------------------------------------------
 
-def test_seeding_is_fast_and_says_what_it_did(seeded, engine):
-    _, summary, elapsed = seeded
+def test_seeding_says_what_it_did(seeded):
+    # How long it takes is measured (`make bench` seeds its database the same way), not asserted
+    # here: a busy machine would fail a time limit that says nothing about the code.
+    _, summary, _elapsed = seeded
     assert "Seeded 18 fund(s)" in summary and "active members" in summary
     assert "docs/demo.md" in summary
-    # Bulk inserts keep it to seconds; rows one by one through the ORM would take minutes. A local
-    # PostgreSQL takes longer than SQLite (about 28 s against 17 s on an idle 2-core VM), so each
-    # has its own budget.
-    assert elapsed < (60 if engine.dialect.name == "postgresql" else 30)
 
 
 def test_a_second_seed_adds_nothing_with_or_without_force(db):

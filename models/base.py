@@ -59,7 +59,16 @@ def default_database_url() -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{Path.cwd() / 'kongtun.db'}"
 
 
+def normalize_database_url(url: str) -> str:
+    """Platforms hand out `postgres://` or `postgresql://` URLs; the driver here is psycopg 3."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = normalize_database_url(url)
     kwargs: dict = {"future": True}
     if url.startswith("sqlite"):
         # Flask serves from threads; SQLite waits for a busy writer instead of failing at once.

@@ -7,13 +7,15 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
+from models.base import normalize_database_url
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config(url: str) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.set_main_option("sqlalchemy.url", normalize_database_url(url).replace("%", "%%"))
     return cfg
 
 

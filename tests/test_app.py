@@ -55,3 +55,12 @@ def test_router_refuses_two_claims_on_one_button():
     second.b = handles(postbacks=("acct",))(b)
     with pytest.raises(RouteConflict):
         Router([first, second])
+
+
+def test_a_platforms_postgres_url_is_read_with_the_psycopg_driver():
+    from models.base import normalize_database_url
+
+    assert normalize_database_url("postgres://u:p@db:5432/k") == "postgresql+psycopg://u:p@db:5432/k"
+    assert normalize_database_url("postgresql://u@db/k") == "postgresql+psycopg://u@db/k"
+    assert normalize_database_url("postgresql+psycopg://u@db/k") == "postgresql+psycopg://u@db/k"
+    assert normalize_database_url("sqlite:///k.db") == "sqlite:///k.db"

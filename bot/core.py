@@ -66,9 +66,6 @@ class Core:
             return self._clock().astimezone(self.tz)
         return datetime.now(self.tz)
 
-    def set_clock(self, clock: Callable[[], datetime] | None) -> None:
-        self._clock = clock
-
     def handle(self, incoming: Incoming) -> list[Reply] | None:
         """Replies for one event, or None when the event was already processed."""
         try:
@@ -130,15 +127,19 @@ class Core:
             account.display_name = incoming.display_name
         now = self.now()
         timeout = timedelta(minutes=self.config.dialog_timeout_minutes)
+        extras: dict[str, object] = {"id_key": self.config.secret_key,
+                                     "timeout": self.config.dialog_timeout_minutes}
         if state is not None and now - state.updated_at > timeout:
-            session.delete(state)  # an abandoned dialog: start afresh
+            # An abandoned dialog: start afresh, but let the answer say so rather than puzzle.
+            extras["expired_dialog"] = state.state
+            session.delete(state)
             state = None
         return Context(
             session=session,
             account=account,
             now=now,
             state=state,
-            extras={"id_key": self.config.secret_key, "timeout": self.config.dialog_timeout_minutes},
+            extras=extras,
         )
 
 

@@ -62,6 +62,10 @@ def not_understood(incoming: Incoming, ctx: Context) -> list[Reply]:
         return [menu_reply(ctx, ctx.t("menu.stale_button"))]
     if not (incoming.text or "").strip():
         return [menu_reply(ctx, ctx.t("menu.not_text"))]
+    if str(ctx.extras.get("expired_dialog", "")).startswith("reg."):
+        # An answer to a registration step that timed out while the member looked for a card.
+        return [Text(ctx.t("register.expired"),
+                     (ctx.button("menu.btn_register", B.REGISTER), ctx.button("menu.btn_menu", B.MENU)))]
     return [menu_reply(ctx, ctx.t("menu.not_understood"))]
 
 

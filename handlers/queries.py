@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import bindparam, extract, func, or_, select
+from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.balance import FundBalance, coverage_percent, fund_balance
@@ -22,13 +22,7 @@ from models import (
     MemberStatus,
     Payment,
 )
-
-_TOTAL_PAID = select(func.sum(Payment.amount)).where(Payment.member_id == bindparam("member"))
-
-
-def total_paid(session: Session, member_id: int) -> Decimal:
-    value = session.scalar(_TOTAL_PAID, {"member": member_id})
-    return Decimal(value or 0)
+from services.payments import total_paid
 
 
 def member_dues(session: Session, member: Member, on: date) -> DuesStatus:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from sqlalchemy import select
 
 from domain.thai import format_date, mask_national_id, mask_phone
@@ -51,7 +53,7 @@ def my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
         Row(ctx.t("settings.chats"), ", ".join(CHANNEL_NAMES.get(c, c) for c in linked)),
         Row(ctx.t("settings.language"), "ภาษาไทย" if loc == "th" else "English"),
         Row(ctx.t("settings.consent"),
-            ctx.t("settings.consent_value", date=format_date(member.consent_at.date(), loc),
+            ctx.t("settings.consent_value", date=format_date(_local_day(ctx, member.consent_at), loc),
                   version=member.consent_version or "-") if member.consent_at else "-"),
     ]
     return [Card(
@@ -60,6 +62,11 @@ def my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
         footer=ctx.t("settings.mydata_footer"),
         buttons=(delete_button, ctx.button("menu.btn_menu", B.MENU)),
     )]
+
+
+def _local_day(ctx: Context, moment: datetime) -> date:
+    """The day in the fund's time zone: a consent given at 06:58 in Bangkok is that day, not UTC's."""
+    return moment.astimezone(ctx.now.tzinfo).date()
 
 
 @handles(postbacks=(B.DELETE, B.DELETE_YES), intents=("deletedata",))

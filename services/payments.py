@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from domain.dates import month_index
@@ -37,9 +37,13 @@ def allocate(fund: Fund, *, joined_on: date, paid_before: Decimal, amount: Decim
                       limit=month_index(today) + fund.may_pay_months_ahead)
 
 
+# Built once: on the per-message path, building a statement costs about as much as running it.
+_TOTAL_PAID = select(func.sum(Payment.amount)).where(Payment.member_id == bindparam("member"))
+
+
 def total_paid(session: Session, member_id: int) -> Decimal:
-    return Decimal(session.scalar(
-        select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.member_id == member_id)))
+    """Everything a member has paid, reversals (negative entries) included."""
+    return Decimal(session.scalar(_TOTAL_PAID, {"member": member_id}) or 0)
 
 
 def import_payments(session: Session, rows: list[dict[str, Any]], *, actor: str, source: str,

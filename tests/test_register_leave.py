@@ -72,6 +72,29 @@ def test_a_timed_out_dialog_starts_over(chat, db, roster, clock):
     assert account(db).member_id is None
 
 
+def test_an_answer_typed_after_a_timeout_is_told_the_registration_ended(chat, db, roster, clock):
+    walk_link(chat, "reg.link.birth")
+    clock.now += timedelta(minutes=31)  # away to find the ID card
+    chat.say("15/1/2510")
+    assert "หมดเวลา" in chat.text and "reg" in data_of(chat)
+    assert state(db) == (None, {}) and account(db).member_id is None
+
+
+@pytest.mark.parametrize(("step", "old_button"), [
+    ("reg.apply.fund", "reg:consent:apply"),   # consent again would drop name, ID, birth, phone
+    ("reg.apply.birth", "reg:decline"),        # declining after consenting and typing
+    ("reg.link.birth", "reg:consent:link"),
+    ("reg.apply.phone", "reg:apply"),
+    ("reg.link.birth", "reg:link"),
+])
+def test_an_old_consent_or_choice_button_keeps_what_was_given(chat, db, roster, step, old_button):
+    (walk_link if step.startswith("reg.link") else walk_apply)(chat, step)
+    before = state(db)
+    chat.press(old_button)
+    assert "ขั้นตอนก่อนหน้า" in chat.text
+    assert state(db) == before
+
+
 def test_an_old_button_from_an_earlier_step_repeats_the_current_one(chat, db, roster):
     walk_apply(chat, "reg.apply.birth")
     chat.press("reg:confirm")

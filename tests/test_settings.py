@@ -124,3 +124,14 @@ def test_a_language_switch_is_audited_once_without_personal_data(db, chat):
         (row,) = s.scalars(select(AuditLog).where(AuditLog.action == "chat.language")).all()
         assert row.detail == {"channel": "simulator", "language": "en"}
         assert row.actor == f"chat:{s.scalars(select(ChatAccount)).one().id}"
+
+
+def test_consent_is_dated_in_bangkok_time(db, chat):
+    with db() as s, s.begin():
+        member = make_member(s, make_fund(s))
+        member.consent_at = datetime(2026, 11, 30, 23, 58, tzinfo=UTC)  # 06:58 on 1 December in Bangkok
+        member.consent_version = "2026-11"
+        link_chat(s, "U-test-1", member)
+    chat.say("ข้อมูลของฉัน")
+    consent = {r.label: r.value for r in chat.replies[0].rows}["ความยินยอม"]
+    assert "1 ธันวาคม 2569" in consent

@@ -90,11 +90,12 @@ class LineSender:
         return Delivery(Outcome.SENT, sent)
 
     def push(self, to: str, messages: list[JSON], key: str) -> Delivery:
-        """One push request with its retry key; a transient failure is tried again at once."""
+        """One push request with its retry key; a server or network failure is tried again at once."""
         delivery = Delivery(Outcome.RETRY, reason="not tried")
         for attempt in range(1, self.attempts + 1):
             delivery = self._push_once(to, messages, key)
-            if delivery.outcome is not Outcome.RETRY or delivery.reason == QUOTA_EXHAUSTED:
+            # The quota and the rate limit are not helped by asking again at once: give them back.
+            if delivery.outcome is not Outcome.RETRY or delivery.reason in (QUOTA_EXHAUSTED, RATE_LIMITED):
                 break
             log.warning("LINE push not delivered (attempt %d): %s", attempt, delivery.reason)
         self.metrics["pushes" if delivery.ok else "push_failed"] += 1

@@ -22,7 +22,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask, current_app, request
 from telegram import Bot, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.telegram_classify import (
     CHANNEL,
@@ -80,7 +80,7 @@ async def send_messages(bot: Bot, chat_id: int | str, messages: Iterable[Outgoin
                 await asyncio.sleep(wait)
             except Forbidden as exc:
                 return Delivery(Outcome.BLOCKED, sent, reason=exc.message)
-            except (BadRequest, ChatMigrated) as exc:  # the request or the chat is wrong for good
+            except (BadRequest, ChatMigrated, InvalidToken) as exc:  # wrong for good: no retry helps
                 return Delivery(Outcome.REFUSED, sent, reason=exc.message)
             except TelegramError as exc:  # network trouble, time-outs, Telegram's own errors
                 return Delivery(Outcome.RETRY, sent, reason=exc.message)
@@ -106,11 +106,19 @@ class TelegramSender:
         messages = render(replies)
         if not messages:
             return Delivery(Outcome.SENT, 0)
-        runtime = self._runtime.runtime()
+        try:
+            runtime = self._runtime.runtime()
+        except InvalidToken:
+            log.error("Telegram refused TELEGRAM_BOT_TOKEN: delivery %s not sent", key)
+            return Delivery(Outcome.REFUSED, reason="the bot token was refused")
+        except Exception as exc:  # noqa: BLE001 - Telegram unreachable at start: try again later
+            log.warning("Telegram bot could not start for delivery %s: %s", key, type(exc).__name__)
+            return Delivery(Outcome.RETRY, reason="the bot could not start")
         assert runtime.bot is not None
         try:
             return runtime.run(send_messages(runtime.bot, to, messages, self.max_retry_wait), self.timeout)
         except (concurrent.futures.TimeoutError, TimeoutError):
+            # Some messages may have gone: Telegram has no idempotency key, so a retry can repeat them.
             log.warning("Telegram delivery %s timed out", key)
             return Delivery(Outcome.RETRY, reason="timed out")
 

@@ -30,6 +30,8 @@ from services.errors import AlreadyOnRoster, NotFound
 
 @dialog.step(states=(APPLY_CONSENT,), postbacks=(B.REG_CONSENT_APPLY,))
 def consent(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if dialog.elsewhere_in_dialog(ctx, APPLY_CONSENT):
+        return dialog.stale(ctx)
     answer = consent_answer(incoming, ctx, B.REG_CONSENT_APPLY)
     if answer == B.REG_DECLINE:
         return declined(incoming, ctx)

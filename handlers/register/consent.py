@@ -7,6 +7,7 @@ from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply
 from handlers.menu import menu_reply
 from handlers.register import dialog
+from handlers.register.data import APPLY_CONSENT, LINK_CONSENT
 
 # Typed answers at a consent step that are as explicit as pressing the button.
 AGREE_WORDS = frozenset({"ยินยอม", "ยอมรับ", "ตกลง", "ยินยอมค่ะ", "ยินยอมครับ", "agree", "i agree", "accept"})
@@ -27,10 +28,10 @@ def consent_answer(incoming: Incoming, ctx: Context, agree: str) -> str | None:
 
 @dialog.step(postbacks=(B.REG_DECLINE,))
 def declined(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if dialog.elsewhere_in_dialog(ctx, LINK_CONSENT, APPLY_CONSENT):
+        return dialog.stale(ctx)
     dialog.leave(ctx)
     return [menu_reply(ctx, ctx.t("register.declined"))]
-
-
 
 
 def not_an_answer(incoming: Incoming, ctx: Context) -> list[Reply]:

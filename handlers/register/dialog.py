@@ -76,6 +76,12 @@ def stale(ctx: Context) -> list[Reply]:
                  (ctx.button("menu.btn_register", B.REGISTER), ctx.button("menu.btn_menu", B.MENU)))]
 
 
+def elsewhere_in_dialog(ctx: Context, *steps: str) -> bool:
+    """True when the dialog stands at another step than `steps`: an old button was pressed, and
+    acting on it would throw away what the member has given since."""
+    return ctx.state_name in STATES and ctx.state_name not in steps
+
+
 def already_linked(ctx: Context) -> list[Reply]:
     leave(ctx)
     member = ctx.member

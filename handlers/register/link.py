@@ -35,6 +35,8 @@ def _paused(ctx: Context) -> list[Reply] | None:
 
 @dialog.step(states=(LINK_CONSENT,), postbacks=(B.REG_CONSENT_LINK,))
 def consent(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if dialog.elsewhere_in_dialog(ctx, LINK_CONSENT):
+        return dialog.stale(ctx)
     answer = consent_answer(incoming, ctx, B.REG_CONSENT_LINK)
     if answer == B.REG_DECLINE:
         return declined(incoming, ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply, Text, handles
 from handlers.register import dialog
-from handlers.register.data import APPLY_CONSENT, CHOOSE, LINK_CONSENT, RegistrationData
+from handlers.register.data import APPLY_CONSENT, APPLY_ID, CHOOSE, LINK_CONSENT, RegistrationData
 from handlers.register.link import paused_reply
 from services import membership
 
@@ -17,7 +17,9 @@ def start(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 @dialog.step(states=(CHOOSE,), postbacks=(B.REG_LINK, B.REG_APPLY))
 def choose(incoming: Incoming, ctx: Context) -> list[Reply]:
-    """Either path can be started from any step, e.g. "link instead" when an ID is on the roster."""
+    """Either path starts here, or "link instead" when the ID typed to apply is on a roster."""
+    if dialog.elsewhere_in_dialog(ctx, CHOOSE, APPLY_ID):
+        return dialog.stale(ctx)
     choice = incoming.postback or dialog.typed_button(ctx, incoming.text or "")
     if choice == B.REG_LINK:
         until = membership.link_paused_until(ctx.account, ctx.now)

@@ -9,7 +9,7 @@ from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply, Text
 from handlers.menu import menu_reply
 from handlers.register import dialog
-from handlers.register.consent import consent_answer, declined, not_an_answer
+from handlers.register.consent import not_an_answer, refused_or_unclear
 from handlers.register.data import (
     APPLY_BIRTH,
     APPLY_CONFIRM,
@@ -24,21 +24,17 @@ from handlers.register.data import (
 from handlers.register.funds import all_funds, district_label, fund_by_ref, fund_data, funds_in
 from handlers.register.prompts import cancel
 from handlers.register.reading import id_hash, read_birth_date, read_name, read_national_id
+from handlers.register.steps import after
 from services import accounts, membership
 from services.errors import AlreadyOnRoster, NotFound
 
 
 @dialog.step(states=(APPLY_CONSENT,), postbacks=(B.REG_CONSENT_APPLY,))
 def consent(incoming: Incoming, ctx: Context) -> list[Reply]:
-    if dialog.elsewhere_in_dialog(ctx, APPLY_CONSENT):
-        return dialog.stale(ctx)
-    answer = consent_answer(incoming, ctx, B.REG_CONSENT_APPLY)
-    if answer == B.REG_DECLINE:
-        return declined(incoming, ctx)
-    if answer != B.REG_CONSENT_APPLY:
-        return not_an_answer(incoming, ctx)
+    if (answer := refused_or_unclear(incoming, ctx, APPLY_CONSENT, B.REG_CONSENT_APPLY)) is not None:
+        return answer
     data = RegistrationData(consent_at=ctx.now)
-    return dialog.enter(ctx, APPLY_NAME, data, ctx.t("register.thanks_consent"))
+    return dialog.enter(ctx, after(APPLY_CONSENT), data, ctx.t("register.thanks_consent"))
 
 
 @dialog.step(states=(APPLY_NAME,))

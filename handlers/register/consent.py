@@ -34,6 +34,19 @@ def declined(incoming: Incoming, ctx: Context) -> list[Reply]:
     return [menu_reply(ctx, ctx.t("register.declined"))]
 
 
+def refused_or_unclear(incoming: Incoming, ctx: Context, state: str, agree: str) -> list[Reply] | None:
+    """At consent step `state`: the answer when the member did not agree (an old button, a decline,
+    something else typed), or None when they agreed by pressing `agree` or typing a yes."""
+    if dialog.elsewhere_in_dialog(ctx, state):
+        return dialog.stale(ctx)
+    answer = consent_answer(incoming, ctx, agree)
+    if answer == B.REG_DECLINE:
+        return declined(incoming, ctx)
+    if answer != agree:
+        return not_an_answer(incoming, ctx)
+    return None
+
+
 def not_an_answer(incoming: Incoming, ctx: Context) -> list[Reply]:
     if not (incoming.text or "").strip():
         return dialog.reprompt(ctx, ctx.t("register.need_text"))

@@ -9,9 +9,10 @@ from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply, Text
 from handlers.menu import menu_reply
 from handlers.register import dialog
-from handlers.register.consent import consent_answer, declined, not_an_answer
+from handlers.register.consent import refused_or_unclear
 from handlers.register.data import LINK_BIRTH, LINK_CONSENT, LINK_ID, RegistrationData
 from handlers.register.reading import id_hash, read_birth_date, read_national_id
+from handlers.register.steps import after
 from models import MemberStatus
 from services import accounts, membership
 
@@ -35,17 +36,12 @@ def _paused(ctx: Context) -> list[Reply] | None:
 
 @dialog.step(states=(LINK_CONSENT,), postbacks=(B.REG_CONSENT_LINK,))
 def consent(incoming: Incoming, ctx: Context) -> list[Reply]:
-    if dialog.elsewhere_in_dialog(ctx, LINK_CONSENT):
-        return dialog.stale(ctx)
-    answer = consent_answer(incoming, ctx, B.REG_CONSENT_LINK)
-    if answer == B.REG_DECLINE:
-        return declined(incoming, ctx)
-    if answer != B.REG_CONSENT_LINK:
-        return not_an_answer(incoming, ctx)
+    if (answer := refused_or_unclear(incoming, ctx, LINK_CONSENT, B.REG_CONSENT_LINK)) is not None:
+        return answer
     if (paused := _paused(ctx)) is not None:
         return paused
     data = RegistrationData(consent_at=ctx.now)
-    return dialog.enter(ctx, LINK_ID, data, ctx.t("register.thanks_consent"))
+    return dialog.enter(ctx, after(LINK_CONSENT), data, ctx.t("register.thanks_consent"))
 
 
 @dialog.step(states=(LINK_ID,))

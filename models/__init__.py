@@ -6,6 +6,7 @@ from models.chat import ChatAccount, DialogState, OutboxMessage, ProcessedEvent
 from models.claim import Claim, ClaimStatus
 from models.fund import BenefitRule, BenefitTier, Fund
 from models.ledger import ExpenseKind, FundExpense, FundIncome, IncomeSource, Payment
+from models.link import LinkFailure, LinkLock
 from models.meeting import Meeting
 from models.member import Beneficiary, CommitteeRole, Member, MemberStatus
 from models.simulator import SimulatorMessage
@@ -26,6 +27,8 @@ __all__ = [
     "FundExpense",
     "FundIncome",
     "IncomeSource",
+    "LinkFailure",
+    "LinkLock",
     "Meeting",
     "Member",
     "MemberStatus",

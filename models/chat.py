@@ -15,7 +15,11 @@ class ChatAccount(Base):
     """One user on one channel. A member may link a LINE and a Telegram account."""
 
     __tablename__ = "chat_accounts"
-    __table_args__ = (UniqueConstraint("channel", "external_user_id"),)
+    # One chat per channel per member: linking another chat moves the link (NULLs never collide).
+    __table_args__ = (
+        UniqueConstraint("channel", "external_user_id"),
+        UniqueConstraint("channel", "member_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))  # line | telegram | simulator
@@ -29,9 +33,18 @@ class ChatAccount(Base):
     unreachable_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     failed_link_attempts: Mapped[int] = mapped_column(Integer, default=0)
     link_locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Consent is given by each link, so a second chat linking does not rewrite the first one's.
+    consent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    # A link that matched but waits for a committee member to confirm it (no phone on file).
+    pending_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    pending_since: Mapped[datetime | None] = mapped_column(AwareDateTime)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
-    member: Mapped[Member | None] = relationship()
+    member: Mapped[Member | None] = relationship(foreign_keys=[member_id])
+    pending_member: Mapped[Member | None] = relationship(foreign_keys=[pending_member_id])
 
 
 class DialogState(Base):
@@ -72,6 +85,8 @@ class OutboxMessage(Base):
     )
     payload: Mapped[list] = mapped_column(JSON)  # serialised replies
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|failed
+    # What the row is, for the dispatcher's priorities: notice | answer | reminder | announcement.
+    kind: Mapped[str] = mapped_column(String(24), default="notice", server_default="notice")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

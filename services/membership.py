@@ -57,7 +57,14 @@ def _find_member(session: Session, id_hash: str, born: date) -> Member | None:
     return min(candidates, key=lambda m: (_STATUS_PREFERENCE[m.status], m.id))
 
 
-def _attach(account: ChatAccount, member: Member, at: datetime) -> None:
+def _attach(session: Session, account: ChatAccount, member: Member, at: datetime) -> None:
+    # One chat per channel per member: the link moves from the chat that had it.
+    for previous in session.scalars(select(ChatAccount).where(
+            ChatAccount.channel == account.channel, ChatAccount.member_id == member.id,
+            ChatAccount.id != account.id)):
+        previous.member_id = None
+        previous.member = None
+    session.flush()
     account.member = member
     account.member_id = member.id
     account.linked_at = at
@@ -75,7 +82,7 @@ def link_by_identity(session: Session, account: ChatAccount, *, id_hash: str, bi
     if member is None:
         _count_failure(session, account, actor=actor, at=at)
         return None
-    _attach(account, member, at)
+    _attach(session, account, member, at)
     member.preferred_language = account.locale
     member.consent_at = consent_at
     member.consent_version = CONSENT_VERSION
@@ -139,7 +146,7 @@ def apply(session: Session, account: ChatAccount, application: Application, *, a
     member.fund = fund
     session.add(member)
     session.flush()
-    _attach(account, member, at)
+    _attach(session, account, member, at)
     audit(session, actor, "member.apply", "member", member.id,
           channel=account.channel, fund=fund.code, consent_version=CONSENT_VERSION)
     return member

@@ -1,0 +1,73 @@
+"""Messages the bot starts by itself: one outbox row per recipient chat, unique by key.
+
+Writing a row is all a feature does; the dispatcher (the scheduler's) delivers it. A key chosen by
+the caller makes a notice idempotent: deciding the same thing twice writes nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from messaging.values import Reply, reply_to_dict
+from models import ChatAccount, CommitteeRole, Member, OutboxMessage
+
+# A notice in the recipient's own language: locale -> replies.
+Compose = Callable[[str], Sequence[Reply]]
+
+KEY_LENGTH = 200
+
+
+def enqueue(session: Session, *, key: str, channel: str, user_id: str, replies: Sequence[Reply],
+            member_id: int | None = None, kind: str = "notice", reason: str | None = None) -> bool:
+    """One row for one chat. False when a row with this key exists already (decided before)."""
+    if len(key) > KEY_LENGTH:
+        raise ValueError("outbox key too long")
+    exists = session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
+    if exists is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(OutboxMessage(
+                key=key, channel=channel, external_user_id=user_id, member_id=member_id,
+                payload=[reply_to_dict(r) for r in replies], kind=kind, last_error=reason))
+        return True
+    except IntegrityError:  # the same decision taken by a concurrent worker
+        return False
+
+
+def reachable_chats(session: Session, member_id: int) -> list[ChatAccount]:
+    return list(session.scalars(select(ChatAccount).where(
+        ChatAccount.member_id == member_id, ChatAccount.unreachable_at.is_(None))
+        .order_by(ChatAccount.id)))
+
+
+def notify_member(session: Session, member: Member, *, key: str, compose: Compose,
+                  kind: str = "notice", skip_account_id: int | None = None) -> int:
+    """The notice on every chat the member has linked (in each chat's language). Rows written."""
+    written = 0
+    for account in reachable_chats(session, member.id):
+        if account.id == skip_account_id:
+            continue
+        written += enqueue(session, key=f"{key}:{account.channel}:{account.id}", channel=account.channel,
+                           user_id=account.external_user_id, replies=compose(account.locale),
+                           member_id=member.id, kind=kind)
+    return written
+
+
+def committee_of(session: Session, fund_id: int) -> list[Member]:
+    """Who speaks for the fund: its committee and treasurer, and the network's admins."""
+    rows = session.scalars(select(Member).join(CommitteeRole, CommitteeRole.member_id == Member.id).where(
+        (CommitteeRole.fund_id == fund_id) | (CommitteeRole.role == "admin")).distinct()
+        .order_by(Member.id))
+    return list(rows)
+
+
+def notify_committee(session: Session, fund_id: int, *, key: str, compose: Compose,
+                     kind: str = "notice") -> int:
+    """The notice to every committee member of the fund, on each chat they have linked."""
+    return sum(notify_member(session, member, key=f"{key}:m{member.id}", compose=compose, kind=kind)
+               for member in committee_of(session, fund_id))

@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import Flask, jsonify
 from sqlalchemy import text
 
+from bot.channels.webhook import MAX_ANY_BODY
 from bot.config import Config
 from bot.core import Core
 from messaging.sender import Sender
@@ -19,6 +20,8 @@ def create_app(config: Config | None = None, clock: Callable[[], datetime] | Non
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__)
     app.config["KONGTUN"] = config
+    # No route reads more than this, whatever the transfer encoding; each POST route has its own cap.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_ANY_BODY + 1
     core = Core(config, clock=clock)
     app.extensions["kongtun"] = core
 

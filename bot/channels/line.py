@@ -20,7 +20,6 @@ For each webhook call:
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections import Counter
@@ -44,7 +43,7 @@ from bot.channels.line_client import (
 )
 from bot.channels.line_events import Parsed, clean_text, parse_event
 from bot.channels.line_render import JSON, batches, render
-from bot.channels.webhook import read_limited_body
+from bot.channels.webhook import BadBody, parse_json, read_limited_body
 from bot.config import Config
 from bot.core import Core
 from handlers.buttons import FOLLOW
@@ -282,9 +281,9 @@ def webhook():
         log.warning("LINE webhook with a missing or wrong X-Line-Signature: refused")
         return _plain(400, "invalid signature")
     try:
-        payload = json.loads(text)
-    except ValueError:
-        return _plain(400, "body is not JSON")
+        payload = parse_json(text)
+    except BadBody as exc:
+        return _plain(400, str(exc))
     if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
         return _plain(400, "body is not a LINE webhook (CallbackRequest)")
     channel.handle_events(payload["events"])

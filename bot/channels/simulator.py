@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.channels.webhook import BadBody, parse_json, read_limited_body
 from bot.core import Core
 from messaging.sender import Delivery, Outcome
 from messaging.values import Incoming, Reply, reply_to_dict
@@ -19,6 +20,7 @@ from models import SimulatorMessage
 CHANNEL = "simulator"
 MAX_TEXT = 2000
 MAX_USER = 64
+MAX_BODY = 16 * 1024  # a user, a text of at most MAX_TEXT characters (4 bytes each in UTF-8 at most)
 
 blueprint = Blueprint("simulator", __name__, template_folder="../templates")
 
@@ -62,9 +64,15 @@ def page():
 
 @blueprint.post("/simulator/api/messages")
 def messages():
-    body = request.get_json(silent=True)
+    hint = "" if request.is_json else " (send Content-Type: application/json)"
+    raw = read_limited_body(MAX_BODY)
+    if raw is None:
+        return jsonify(error=f"a simulator message is at most {MAX_BODY} bytes"), 413
+    try:
+        body = parse_json(raw) if request.is_json else None
+    except BadBody:
+        body = None
     if not isinstance(body, dict):
-        hint = "" if request.is_json else " (send Content-Type: application/json)"
         return _bad_request("body must be a JSON object" + hint)
     user = body.get("user")
     text = body.get("text")

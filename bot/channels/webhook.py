@@ -1,18 +1,75 @@
-"""What every webhook does alike: read a body of bounded size."""
+"""What every POST route does alike: read a body of bounded size, then parse it as JSON or refuse it.
+
+The size cap holds whatever the transfer encoding: a declared length over the cap is refused before
+anything is read, and a body without one (chunked) is read only up to one byte past the cap. The app
+also sets Flask's `MAX_CONTENT_LENGTH`, so no route can read more than the largest cap by mistake.
+"""
 
 from __future__ import annotations
 
+import json
+
 from flask import request
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+
+# Deeper than any body LINE, Telegram or the simulator sends (about ten levels): a deeper one is not
+# theirs, and nesting is what drives a parser (or the code after it) into recursion limits.
+MAX_DEPTH = 32
+# The largest body any route accepts (LINE and Telegram: 1 MB). One byte more is Flask's
+# MAX_CONTENT_LENGTH, a backstop under each route's own cap (which then decides, with its message).
+MAX_ANY_BODY = 1024 * 1024
+READ_SIZE = 64 * 1024
+
+
+class BadBody(ValueError):
+    """A body that is not the JSON a route expects: the route answers 400."""
 
 
 def read_limited_body(max_bytes: int) -> bytes | None:
     """The raw request body, or None when it is over `max_bytes` (the caller answers 413).
 
-    A declared length over the limit is refused before anything is read; a body without one
-    (chunked) is read only up to one byte past the limit.
+    Read in pieces until the end of the body or one byte past the cap, so a chunked body (no
+    Content-Length) is never read further than that, and a short read is never taken for the end.
     """
     length = request.content_length
     if length is not None and length > max_bytes:
         return None
-    data = request.stream.read(max_bytes + 1)
-    return None if len(data) > max_bytes else data
+    pieces: list[bytes] = []
+    total = 0
+    while total <= max_bytes:
+        try:
+            piece = request.stream.read(min(READ_SIZE, max_bytes + 1 - total))
+        except RequestEntityTooLarge:  # past the app-wide cap while streaming
+            return None
+        except OSError as exc:  # the client went away or stalled: nothing to answer
+            raise ClientDisconnected() from exc
+        if not piece:
+            break
+        pieces.append(piece)
+        total += len(piece)
+    return None if total > max_bytes else b"".join(pieces)
+
+
+def parse_json(body: bytes | str) -> object:
+    """The parsed body; BadBody for anything that is not JSON of a sane depth, whatever the parser
+    raised (a RecursionError on deep nesting, a UnicodeDecodeError, a MemoryError included)."""
+    try:
+        value = json.loads(body)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is the sender's fault: a 400
+        raise BadBody(f"body is not JSON ({type(exc).__name__})") from None
+    if depth_over(value, MAX_DEPTH):
+        raise BadBody(f"body is nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def depth_over(value: object, limit: int) -> bool:
+    """Whether `value` nests lists and objects deeper than `limit`; iterative, so never recursion."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -12,12 +11,13 @@ from sqlalchemy import text
 from bot.channels.webhook import MAX_ANY_BODY
 from bot.config import Config
 from bot.core import Core
+from bot.log_privacy import configure_logging
 from messaging.sender import Sender
 
 
 def create_app(config: Config | None = None, clock: Callable[[], datetime] | None = None) -> Flask:
     config = config or Config.from_env()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()  # before anything logs: IDs, phones and tokens masked in every record
     app = Flask(__name__)
     app.config["KONGTUN"] = config
     # No route reads more than this, whatever the transfer encoding; each POST route has its own cap.

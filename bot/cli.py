@@ -33,7 +33,9 @@ def _session(config: Config) -> Iterator[Session]:
 
 @click.group(help="Kongtun: the community welfare fund bot.")
 def main() -> None:
-    pass
+    from bot.log_privacy import configure_logging
+
+    configure_logging()  # IDs, phones and tokens masked in whatever a command logs
 
 
 @main.group(help="Database schema.")

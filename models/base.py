@@ -69,7 +69,8 @@ def normalize_database_url(url: str) -> str:
 
 def make_engine(url: str) -> Engine:
     url = normalize_database_url(url)
-    kwargs: dict = {"future": True}
+    # Statement parameters (names, birth dates, phones) never appear in an error's text or a log.
+    kwargs: dict = {"future": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         # Flask serves from threads; SQLite waits for a busy writer instead of failing at once.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}

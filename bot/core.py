@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 import handlers
+from bot import inbound
 from bot.config import Config
 from handlers.base import Context
 from handlers.router import Router
@@ -67,7 +68,15 @@ class Core:
         return datetime.now(self.tz)
 
     def handle(self, incoming: Incoming) -> list[Reply] | None:
-        """Replies for one event, or None when the event was already processed."""
+        """Replies for one event, or None when the event was already processed.
+
+        An event whose values cannot be stored (`bot.inbound`) gets no reply and changes nothing.
+        """
+        try:
+            incoming = inbound.checked(incoming)
+        except inbound.Refused as exc:
+            log.info("%s event %s ignored: %s", incoming.channel, inbound.event_id(incoming.event_id), exc)
+            return []
         try:
             with self.Session() as session, session.begin():
                 if incoming.event_id and not _first_time(session, incoming):
@@ -89,10 +98,15 @@ class Core:
         Nothing is pushed to an unreachable account; the flag is idempotent, so redeliveries are
         harmless and need no event id.
         """
+        if not inbound.user_id_fits(user_id):
+            log.info("%s reachability of a user id that cannot be stored: ignored", channel)
+            return
         with self.Session() as session, session.begin():
             accounts.set_reachable(session, channel, user_id, reachable, at=self.now())
 
     def is_reachable(self, channel: str, user_id: str) -> bool:
+        if not inbound.user_id_fits(user_id):
+            return False  # never stored, so never answered: nothing to push to
         with self.Session() as session:
             return accounts.is_reachable(session, channel, user_id)
 
@@ -106,6 +120,9 @@ class Core:
 
     def record_push_fallback(self, channel: str, user_id: str, **detail: object) -> None:
         """Bookkeeping of a paid push in place of a free reply; never breaks delivery."""
+        if not inbound.user_id_fits(user_id):
+            return
+        detail["event_id"] = inbound.event_id(detail.get("event_id"))  # type: ignore[arg-type]
         try:
             with self.Session() as session, session.begin():
                 accounts.record_push_fallback(session, channel, user_id, **detail)  # type: ignore[arg-type]

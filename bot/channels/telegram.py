@@ -48,6 +48,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 MAX_BODY = 1 << 20  # an update is a few kilobytes
 MAX_UPDATE_ID = 2**52  # Telegram's identifiers have at most 52 significant bits
+MAX_INTEGER = 2**63  # no integer of an update is wider than 64 bits (chat ids, dates, sizes)
 DELIVERY_TIMEOUT = 40.0  # all the replies to one chat, a short flood-control wait included
 MAX_RETRY_WAIT = 5.0  # wait out a 429 this short once; a longer one is given back to the caller
 
@@ -224,7 +225,7 @@ def webhook():
     if body is None:
         return _reject(413, "body too large")
     try:
-        data = parse_json(body)
+        data = parse_json(body, max_int=MAX_INTEGER)
     except BadBody as exc:
         return _reject(400, str(exc))
     update_id = data.get("update_id") if isinstance(data, dict) else None

@@ -50,26 +50,37 @@ def read_limited_body(max_bytes: int) -> bytes | None:
     return None if total > max_bytes else b"".join(pieces)
 
 
-def parse_json(body: bytes | str) -> object:
-    """The parsed body; BadBody for anything that is not JSON of a sane depth, whatever the parser
-    raised (a RecursionError on deep nesting, a UnicodeDecodeError, a MemoryError included)."""
+def parse_json(body: bytes | str, max_int: int | None = None) -> object:
+    """The parsed body; BadBody for anything that is not JSON of a sane depth (and, with `max_int`,
+    with no integer beyond ±max_int), whatever the parser raised (a RecursionError on deep nesting,
+    a UnicodeDecodeError, a ValueError on a 5,000-digit number, a MemoryError included)."""
     try:
         value = json.loads(body)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the sender's fault: a 400
         raise BadBody(f"body is not JSON ({type(exc).__name__})") from None
     if depth_over(value, MAX_DEPTH):
         raise BadBody(f"body is nested deeper than {MAX_DEPTH} levels")
+    if max_int is not None and int_over(value, max_int):
+        raise BadBody(f"body has an integer beyond {max_int}")
     return value
 
 
-def depth_over(value: object, limit: int) -> bool:
-    """Whether `value` nests lists and objects deeper than `limit`; iterative, so never recursion."""
+def _walk(value: object):
+    """Every value inside `value` with its depth; iterative, so never recursion."""
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            if depth >= limit:
-                return True
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+        yield item, depth
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+
+
+def depth_over(value: object, limit: int) -> bool:
+    """Whether `value` nests lists and objects deeper than `limit`."""
+    return any(depth >= limit and isinstance(item, dict | list) for item, depth in _walk(value))
+
+
+def int_over(value: object, limit: int) -> bool:
+    return any(isinstance(item, int) and abs(item) > limit for item, _ in _walk(value))

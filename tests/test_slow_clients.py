@@ -1,0 +1,43 @@
+"""Clients that trickle a body a byte at a time do not stop the service: the Procfile serves with
+threaded workers, so a slow body holds one thread, and `/healthz` (and the bot) still answer."""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlsplit
+
+from tests.test_procfile import fetch, processes
+from tests.web_server import web
+
+SLOW_CLIENTS = 3  # more than the two sync workers the Procfile used to run
+
+
+def slow_post(base: str) -> socket.socket:
+    """A POST whose headers promise a body that then comes one byte at a time."""
+    address = urlsplit(base)
+    sock = socket.create_connection((address.hostname, address.port), timeout=5)
+    sock.sendall(b"POST /simulator/api/messages HTTP/1.1\r\nHost: x\r\n"
+                 b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+    return sock
+
+
+def test_the_web_line_serves_threads_with_timeouts_a_slow_body_cannot_exhaust():
+    web_line = processes()["web"]
+    assert "--worker-class gthread" in web_line and "--threads " in web_line
+    for option in ("--timeout ", "--graceful-timeout ", "--keep-alive "):
+        assert option in web_line
+
+
+def test_bodies_trickling_a_byte_at_a_time_do_not_stop_the_health_check(tmp_path):
+    with web(tmp_path, WEB_CONCURRENCY="2") as base:
+        slow = [slow_post(base) for _ in range(SLOW_CLIENTS)]
+        try:
+            for _ in range(5):
+                for sock in slow:
+                    sock.sendall(b" ")  # one more byte of each body, never the end
+                assert fetch(f"{base}/healthz") == (200, {"status": "ok", "database": "ok"})
+            status, answer = fetch(f"{base}/simulator/api/messages", {"user": "u-slow", "text": "สวัสดี"})
+            assert status == 200 and answer["replies"]
+        finally:
+            for sock in slow:
+                sock.close()

@@ -38,6 +38,8 @@ class Refused(ValueError):
 
 def event_id(value: str | None) -> str | None:
     """The event id as stored: as it is when it fits, else a fixed-length digest of it."""
+    if value is not None and not isinstance(value, str):
+        value = repr(value)  # a lenient parser let a number or a list through
     if value is None or (len(value) <= MAX_EVENT_ID and value.isascii() and value.isprintable()):
         return value
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
@@ -50,28 +52,31 @@ def user_id_fits(value: object) -> bool:
 
 
 def display_name(value: str | None) -> str | None:
-    if value is None:
+    if not isinstance(value, str):
         return None
     name = " ".join(_UNSAFE_NAME.sub(" ", value).split())[:MAX_DISPLAY_NAME].strip()
     return name or None
 
 
 def text(value: str | None) -> str | None:
-    if value is None:
+    if not isinstance(value, str):
         return None
     return _UNSAFE_TEXT.sub("", value)[:MAX_TEXT]
+
+
+def _short_ascii(value: object, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit and value.isascii() and value.isprintable()
 
 
 def checked(incoming: Incoming) -> Incoming:
     """`incoming` with every value fit for the database; Refused when the event cannot be kept."""
     if not user_id_fits(incoming.user_id):
-        raise Refused(f"a user id of {len(incoming.user_id or '')} characters that cannot be stored")
+        raise Refused("a user id that cannot be stored")
     postback = incoming.postback
-    if postback is not None and not (0 < len(postback) <= MAX_POSTBACK and postback.isascii()
-                                     and postback.isprintable()):
-        raise Refused(f"button data of {len(postback)} characters that no button of ours sends")
+    if postback is not None and not _short_ascii(postback, MAX_POSTBACK):
+        raise Refused("button data that no button of ours sends")
     phone = incoming.contact_phone
-    if phone is not None and not (len(phone) <= MAX_PHONE and phone.isascii() and phone.isprintable()):
+    if phone is not None and not _short_ascii(phone, MAX_PHONE):
         phone = None  # not a phone number: the dialog asks again
     return dataclasses.replace(
         incoming,

@@ -1,11 +1,13 @@
 """Clients that trickle a body a byte at a time do not stop the service: the Procfile serves with
-threaded workers, so a slow body holds one thread, and `/healthz` (and the bot) still answer."""
+threaded workers, so a slow body holds one thread, and `/healthz` (and the bot) still answer. And
+what only the real server shows of the logs: gunicorn's own access log is masked too."""
 
 from __future__ import annotations
 
 import socket
 from urllib.parse import urlsplit
 
+from bot.channels.webhook import BODY_IDLE_TIMEOUT
 from tests.test_procfile import fetch, processes
 from tests.web_server import web
 
@@ -41,3 +43,25 @@ def test_bodies_trickling_a_byte_at_a_time_do_not_stop_the_health_check(tmp_path
         finally:
             for sock in slow:
                 sock.close()
+
+
+def test_under_gunicorn_the_access_log_masks_ids_and_phones(tmp_path):
+    with web(tmp_path) as base:
+        for user in ("0812345678", "1-2345-67890-12-1"):
+            assert fetch(f"{base}/simulator/api/inbox?user={user}")[0] == 200
+    log = (tmp_path / "web.log").read_text(encoding="utf-8", errors="replace")
+    assert "GET /simulator/api/inbox?user=<phone>" in log
+    assert "GET /simulator/api/inbox?user=<national-id>" in log
+    assert "0812345678" not in log and "1-2345-67890-12-1" not in log
+
+
+def test_a_body_that_stalls_is_given_up_on_and_frees_its_thread(tmp_path):
+    with web(tmp_path, WEB_CONCURRENCY="1", WEB_THREADS="1") as base:
+        stalled = slow_post(base)  # the only thread reads this body, which then stops coming
+        stalled.settimeout(BODY_IDLE_TIMEOUT * 4)
+        try:
+            answer = stalled.recv(200)  # waits for the server to give up on the body
+        finally:
+            stalled.close()
+        assert answer.startswith(b"HTTP/1.1 400")
+        assert fetch(f"{base}/healthz") == (200, {"status": "ok", "database": "ok"})

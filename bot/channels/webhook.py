@@ -19,6 +19,9 @@ MAX_DEPTH = 32
 # MAX_CONTENT_LENGTH, a backstop under each route's own cap (which then decides, with its message).
 MAX_ANY_BODY = 1024 * 1024
 READ_SIZE = 64 * 1024
+# Seconds a body may pause between two packets. LINE and Telegram send a webhook's few kilobytes at
+# once; a buffering reverse proxy in front (see the README) sends whole bodies too.
+BODY_IDLE_TIMEOUT = 10.0
 
 
 class BadBody(ValueError):
@@ -30,10 +33,16 @@ def read_limited_body(max_bytes: int) -> bytes | None:
 
     Read in pieces until the end of the body or one byte past the cap, so a chunked body (no
     Content-Length) is never read further than that, and a short read is never taken for the end.
+    Under gunicorn, a client that stops sending for BODY_IDLE_TIMEOUT seconds is given up on (400),
+    so a stalled body frees its thread instead of holding it for ever.
     """
     length = request.content_length
     if length is not None and length > max_bytes:
         return None
+    sock = request.environ.get("gunicorn.socket")
+    previous = sock.gettimeout() if sock is not None else None
+    if sock is not None:
+        sock.settimeout(BODY_IDLE_TIMEOUT)
     pieces: list[bytes] = []
     total = 0
     while total <= max_bytes:
@@ -41,12 +50,16 @@ def read_limited_body(max_bytes: int) -> bytes | None:
             piece = request.stream.read(min(READ_SIZE, max_bytes + 1 - total))
         except RequestEntityTooLarge:  # past the app-wide cap while streaming
             return None
-        except OSError as exc:  # the client went away or stalled: nothing to answer
+        except OSError as exc:
+            # The client went away or stalled. The timeout stays on the socket, so gunicorn's
+            # drain of the rest of the body gives up as quickly and closes the connection.
             raise ClientDisconnected() from exc
         if not piece:
             break
         pieces.append(piece)
         total += len(piece)
+    if sock is not None:
+        sock.settimeout(previous)
     return None if total > max_bytes else b"".join(pieces)
 
 

@@ -1,6 +1,7 @@
 """Clients that trickle a body a byte at a time do not stop the service: the Procfile serves with
 threaded workers, so a slow body holds one thread, and `/healthz` (and the bot) still answer. And
-what only the real server shows of the logs: gunicorn's own access log is masked too."""
+what only the real server shows: gunicorn's own access log is masked too, a stalled body is given
+up on, and a chunked body over the cap is refused without being read to its end."""
 
 from __future__ import annotations
 
@@ -65,3 +66,26 @@ def test_a_body_that_stalls_is_given_up_on_and_frees_its_thread(tmp_path):
             stalled.close()
         assert answer.startswith(b"HTTP/1.1 400")
         assert fetch(f"{base}/healthz") == (200, {"status": "ok", "database": "ok"})
+
+
+def test_under_gunicorn_a_chunked_body_over_the_cap_is_413_and_not_read_to_its_end(tmp_path):
+    size = 20 * 1024 * 1024  # more than the loopback's socket buffers can hold unread
+    piece = b"x" * 65536
+    sent = 0
+    with web(tmp_path) as base:
+        address = urlsplit(base)
+        sock = socket.create_connection((address.hostname, address.port), timeout=10)
+        try:
+            sock.sendall(b"POST /simulator/api/messages HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            while sent < size:
+                sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+                sent += len(piece)
+            sock.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server answered 413 and closed the connection while the body was still coming
+        finally:
+            sock.close()
+    log = (tmp_path / "web.log").read_text(encoding="utf-8", errors="replace")
+    assert '"POST /simulator/api/messages HTTP/1.1" 413' in log
+    assert sent < size

@@ -48,8 +48,8 @@ def read_limited_body(max_bytes: int) -> bytes | None:
     while total <= max_bytes:
         try:
             piece = request.stream.read(min(READ_SIZE, max_bytes + 1 - total))
-        except RequestEntityTooLarge:  # past the app-wide cap while streaming
-            return None
+        except RequestEntityTooLarge:  # past the app-wide cap while streaming (the idle timeout
+            return None  # stays on: gunicorn's drain of the rest of it gives up on a stalled client)
         except OSError as exc:
             # The client went away or stalled. The timeout stays on the socket, so gunicorn's
             # drain of the rest of the body gives up as quickly and closes the connection.
@@ -58,9 +58,11 @@ def read_limited_body(max_bytes: int) -> bytes | None:
             break
         pieces.append(piece)
         total += len(piece)
+    if total > max_bytes:
+        return None  # as above: the rest of the body is not waited for without a limit
     if sock is not None:
-        sock.settimeout(previous)
-    return None if total > max_bytes else b"".join(pieces)
+        sock.settimeout(previous)  # read to its end: the connection goes on as before
+    return b"".join(pieces)
 
 
 def parse_json(body: bytes | str, max_int: int | None = None) -> object:

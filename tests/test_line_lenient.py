@@ -131,7 +131,8 @@ def test_an_event_the_sdk_cannot_model_is_logged_by_kind_and_id_never_its_body(l
     broken = wh.event("postback", wh.user_id(), event_id=ODD_ID)  # no postback data: unusable
     unknown = wh.event("hologramCall", wh.user_id(), event_id=ODD_ID + "2",
                        message={"type": "text", "text": SECRET_TEXT})
-    odd_source = wh.event("message", wh.user_id(), message=wh.text_message(SECRET_TEXT), event_id=ODD_ID + "3")
+    odd_source = wh.event("message", wh.user_id(), message=wh.text_message(SECRET_TEXT),
+                          event_id=ODD_ID + "3")
     odd_source["source"] = {"type": "square", "userId": wh.user_id()}
     post_raw(line_client, broken, unknown, odd_source, 42)
     assert metrics(line_app)["events_failed"] == 2  # the postback without data, and 42

@@ -5,17 +5,25 @@ For each webhook call:
    `SignatureValidator` before anything else: a missing or wrong signature is answered 400 and
    nothing is parsed or stored. A body over 1 MB is 413 before it is read; a body that is not
    JSON, or not a `CallbackRequest`, is 400. LINE's verification call (`{"events": []}`) gets 200.
-2. Parse each event with the SDK's v3 models (`line_events`), one at a time: a bad event is logged
-   and skipped, the others are still handled. Events of `mode: standby` are skipped.
+2. Parse each event with the SDK's v3 models (`line_events`), one at a time, leniently: an event
+   the models refuse (an older body, an unknown kind or source type) is read from the raw object
+   for what the bot answers, the rest is ignored at INFO; an unusable event is skipped with a
+   warning, the others are still handled. Events of `mode: standby` are skipped. The log names an
+   event by its kind and id only (an odd id as a digest), never its body or the member's text.
 3. Turn an event into a frozen `Incoming` with the `webhookEventId` as its event id and call
    `core.handle`: the core records the id in the same transaction, so a redelivered event, on any
    worker, gets no second effect and no second reply. `follow` is the button `FOLLOW` with the
    display name from the profile API; `unfollow` tells the core the account is unreachable. In a
    group or room only postbacks and messages that mention the bot are taken, with `in_group=True`.
-4. Render the replies (`line_render`) and send them with the reply token. When LINE rejects the
-   token (expired or used), the answer is pushed by the `LineSender` instead, unless the core says
-   the account is unreachable; every such push is counted (`metrics`) and recorded by the core,
-   since pushes count against the paid monthly quota. The webhook answers 200 whatever happens.
+4. Render the replies (`line_render`) and send them with the reply token. Only when LINE has said
+   the reply was not taken (the token is invalid or expired, or the request never reached LINE)
+   is the answer pushed by the `LineSender` instead, unless the core says the account is
+   unreachable; every such push is counted (`metrics`) and recorded by the core, since pushes
+   count against the paid monthly quota. After a timeout or a 5xx LINE may have delivered the
+   reply: it is sent once more with the same single-use token, and if that says nothing either,
+   the answer is kept as an unconfirmed outbox row, not pushed. An answer the push could not
+   deliver is kept as a pending outbox row for the dispatcher. The webhook answers 200 whatever
+   happens.
 """
 
 from __future__ import annotations

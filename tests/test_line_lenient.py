@@ -156,3 +156,17 @@ def test_a_failing_reply_is_logged_without_the_members_text(line_app, line_user,
     fake_line.fail_next("replyMessage", 500, times=2)
     line_user.say(SECRET_TEXT)
     assert SECRET_TEXT not in caplog.text
+
+
+@pytest.mark.parametrize("field, value", [
+    ("source", "x"), ("source", {}), ("message", "x"), ("message", {}), ("type", [1]),
+    ("mode", "sleepy"), ("deliveryContext", 5), ("replyToken", 7),
+])
+def test_odd_values_where_the_sdk_expects_objects_never_give_a_traceback(line_app, line_client, fake_line,
+                                                                       caplog, field, value):
+    caplog.set_level(logging.DEBUG)
+    event = wh.event("message", wh.user_id(), message=wh.text_message(SECRET_TEXT))
+    event[field] = value
+    post_raw(line_client, event)
+    assert no_traceback(caplog) and SECRET_TEXT not in caplog.text
+    assert metrics(line_app)["events_failed"] == 0

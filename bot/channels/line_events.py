@@ -76,7 +76,9 @@ def parse_event(raw: Any) -> Parsed | None:
         raise UnreadableEvent(f"an event must be an object, not {type(raw).__name__}")
     try:
         event = Event.from_dict(raw)
-    except ValueError:  # pydantic's ValidationError too: a shape the SDK's models do not know
+    except (ValueError, TypeError, KeyError, AttributeError):
+        # A shape the SDK's models do not know (pydantic's ValidationError is a ValueError; odd
+        # values make the generated code raise the others). Their messages quote the body.
         return parse_raw(raw)
     if event is None or not isinstance(event.source, UserSource | GroupSource | RoomSource):
         return parse_raw(raw)

@@ -7,7 +7,7 @@ from handlers.base import Context, Incoming, Reply, Text, handles
 from handlers.register import dialog
 from handlers.register.data import APPLY_CONSENT, APPLY_ID, CHOOSE, LINK_CONSENT, RegistrationData
 from handlers.register.link import paused_reply
-from services import membership
+from services import linking
 
 
 @dialog.step(postbacks=(B.REGISTER,), intents=("register",))
@@ -22,7 +22,7 @@ def choose(incoming: Incoming, ctx: Context) -> list[Reply]:
         return dialog.stale(ctx)
     choice = incoming.postback or dialog.typed_button(ctx, incoming.text or "")
     if choice == B.REG_LINK:
-        until = membership.link_paused_until(ctx.account, ctx.now)
+        until = linking.chat_paused_until(ctx.account, ctx.now)
         if until is not None:
             return paused_reply(ctx, until, "register.link_paused")
         return dialog.enter(ctx, LINK_CONSENT, RegistrationData())

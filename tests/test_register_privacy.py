@@ -16,6 +16,7 @@ from tests.registration import (
     ROSTER_ID,
     build_roster,
     dashed,
+    give_details,
     start_link,
     state,
     walk_apply,
@@ -38,10 +39,9 @@ def roster(db):
 def test_audit_rows_and_dialog_data_never_hold_a_full_id_or_phone(chat, new_chat, db, roster):
     # A failed try, a link, and an application: every kind of audit row this feature writes.
     start_link(chat)
-    chat.say(ROSTER_ID)
-    chat.say("1/1/2500")
-    chat.say(ROSTER_ID)
-    chat.say("15/1/2510")
+    give_details(chat, birth="1/1/2500")
+    give_details(chat, phone="089-999-9999")
+    give_details(chat)
     applicant = new_chat("U-applicant")
     walk_apply(applicant, "reg.apply.confirm")
     _, data = state(db, "U-applicant")

@@ -120,7 +120,8 @@ def test_failed_tries_from_many_chats_and_channels_lock_the_id_everywhere(app, d
     owner.say(ROSTER_ID)
     assert th("register.link_id_locked", when="").splitlines()[0] in owner.text
     assert "ไม่พบ" not in owner.text
-    assert account(db, "U-early").member_id is None and account(db, "owner-new-phone", "telegram").member_id is None
+    assert account(db, "U-early").member_id is None
+    assert account(db, "owner-new-phone", "telegram").member_id is None
 
     # Told once: the member's own chat and the committee, without the ID.
     rows = outbox(db)
@@ -238,7 +239,8 @@ def run(database_url):
     runner = CliRunner()
 
     def invoke(*args):
-        return runner.invoke(main, list(args), env={"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET})
+        return runner.invoke(main, list(args),
+                             env={"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET})
 
     return invoke
 
@@ -246,8 +248,9 @@ def run(database_url):
 @pytest.fixture
 def phoneless(db, roster):
     with db() as s, s.begin():
-        manee = make_member(s, s.get(Fund, roster.pakhlok_id), national_id=NEW_ID, birth_date=date(1980, 5, 1),
-                            first_name="มานี", last_name="มีนา", member_no="00099", phone=None)
+        manee = make_member(s, s.get(Fund, roster.pakhlok_id), national_id=NEW_ID,
+                            birth_date=date(1980, 5, 1), first_name="มานี", last_name="มีนา",
+                            member_no="00099", phone=None)
     return manee.id
 
 
@@ -355,3 +358,31 @@ def test_consent_is_recorded_per_link_and_shown_by_each_chat(app, db, roster, ch
     assert "ให้ความยินยอมเมื่อ 29 พฤศจิกายน 2569" in chat.text
     telegram.press("mydata")
     assert "ให้ความยินยอมเมื่อ 2 ธันวาคม 2569" in telegram.text
+
+
+# --- nothing personal in the audit or the notices ---------------------------------------------------
+
+def test_no_audit_row_or_notice_holds_an_id_a_phone_or_a_hash(app, db, roster, phoneless, chat, new_chat):
+    fail_from_many_chats(app, new_chat, ROSTER_ID, "p")  # failures, a pause-free lock, notices
+    fail_from_many_chats(app, new_chat, valid_national_id(777), "q")  # a lock of an ID on no roster
+    start_link(chat)
+    give_details(chat, NEW_ID, "1/5/2523")  # waits for the committee
+    applicant = new_chat("U-applicant")
+    walk_apply(applicant, "reg.apply.id")
+    for say in (NEW_ID, "2/3/2520", "089-111-2222"):
+        applicant.say(say)
+    applicant.tap("ถลาง")
+    applicant.tap("ทต.ป่าคลอก")
+    applicant.tap("ยืนยัน")
+    with db() as s:
+        rows = s.scalars(select(AuditLog)).all()
+        dumped = json.dumps([[r.actor, r.action, r.entity, r.entity_id, r.detail] for r in rows],
+                            ensure_ascii=False)
+        actions = {r.action for r in rows}
+    assert {"member.link_failed", "member.link_locked", "link.locked", "member.link_requested"} <= actions
+    notices = texts(outbox(db))
+    for secret in (ROSTER_ID, NEW_ID, valid_national_id(777), "0812345678", "812345678", "0891112222",
+                   hash_national_id(SECRET, ROSTER_ID), hash_national_id(SECRET, NEW_ID)):
+        assert secret not in dumped
+        assert secret not in notices
+    assert "089-111-2222" not in dumped  # the committee may read what an applicant typed; the audit not

@@ -58,7 +58,8 @@ def tg_account(db, user_id: int) -> ChatAccount | None:
                                                   ChatAccount.external_user_id == str(user_id)))
 
 
-def link(person, national_id: str = ROSTER_ID, birth: str = "15 ม.ค. 2510", phone: str = "66812345678") -> None:
+def link(person, national_id: str = ROSTER_ID, birth: str = "15 ม.ค. 2510",
+         phone: str = "66812345678") -> None:
     person.say("/register")
     assert th("register.ask_kind").splitlines()[0] in person.text
     person.tap("เป็นสมาชิกแล้ว")

@@ -1,7 +1,7 @@
 """A membership is only linked by its member: failed tries are counted per national ID across every
 chat and channel and lock that ID for hours (the member's chats and the committee are told); a channel
-has a ceiling of failed tries a minute; the phone on file is a second secret; a member with none waits
-for a committee member; the chat that loses a link is told; consent is recorded per link.
+has a ceiling of failed tries a minute; nothing an attacker reads says whether an ID is on a roster;
+nothing personal reaches the audit log or the notices.
 
 People talk through the simulator (`chat`, `new_chat`) or, as LINE and Telegram, through the core
 (`CoreChat`); notices are outbox rows (delivered elsewhere)."""
@@ -9,39 +9,38 @@ People talk through the simulator (`chat`, `new_chat`) or, as LINE and Telegram,
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli import main
 from domain.identity import hash_national_id
-from locales import translate
-from models import AuditLog, ChatAccount, CommitteeRole, Fund, LinkFailure, LinkLock, Member, OutboxMessage
+from models import AuditLog, Fund, LinkFailure, LinkLock, Member
 from services import linking
 from tests.conftest import SECRET
 from tests.drivers import CoreChat
-from tests.factories import link_chat, make_member, valid_national_id
+from tests.factories import make_member, valid_national_id
+from tests.linking import (
+    COMMITTEE_LINE,
+    SOMSRI_LINE,
+    add_phoneless,
+    build_linking_roster,
+    fail_from_many_chats,
+    outbox,
+    people,
+    texts,
+    th,
+)
 from tests.registration import (
     NEW_ID,
     ROSTER_ID,
-    USER,
     account,
     as_utc,
-    build_roster,
     give_details,
     start_link,
     state,
     walk_apply,
 )
-
-SOMSRI_LINE = "U-somsri-own-line"
-COMMITTEE_LINE = "U-committee-line"
-
-
-def th(key: str, **fields) -> str:
-    return translate("th", key, **fields)
 
 
 @pytest.fixture
@@ -51,48 +50,12 @@ def db(app):
 
 @pytest.fixture
 def roster(db):
-    """Somsri (an active member of Pa Khlok) has linked her own LINE; Pa Khlok has a committee member
-    with a LINE chat too."""
-    roster = build_roster(db)
-    with db() as s, s.begin():
-        fund = s.get(Fund, roster.pakhlok_id)
-        link_chat(s, SOMSRI_LINE, s.get(Member, roster.member_id), channel="line")
-        boss = make_member(s, fund, first_name="ประธาน", last_name="กองทุน", member_no="00001")
-        s.add(CommitteeRole(member_id=boss.id, fund_id=fund.id, role="committee"))
-        link_chat(s, COMMITTEE_LINE, boss, channel="line")
-    return roster
+    return build_linking_roster(db)
 
 
-def outbox(db) -> list[OutboxMessage]:
-    with db() as s:
-        return list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
-
-
-def texts(rows: list[OutboxMessage]) -> str:
-    return json.dumps([r.payload for r in rows], ensure_ascii=False)
-
-
-def people(app, new_chat, n: int, tag: str) -> list:
-    """n strangers on three channels."""
-    made = []
-    for i in range(n):
-        if i % 3 == 0:
-            made.append(new_chat(f"U-{tag}-{i}"))
-        else:
-            made.append(CoreChat(app, f"{tag}-{i}", channel="telegram" if i % 3 == 1 else "line"))
-    return made
-
-
-def fail_from_many_chats(app, new_chat, national_id: str, tag: str) -> list:
-    """Five failed tries at one ID, each from another chat: wrong birth dates and wrong phones."""
-    strangers = people(app, new_chat, linking.MAX_TARGET_FAILURES, tag)
-    for i, stranger in enumerate(strangers):
-        start_link(stranger)
-        if i % 2:
-            give_details(stranger, national_id, birth=f"{i + 1}/2/2500")
-        else:
-            give_details(stranger, national_id, phone=f"089-000-000{i}")
-    return strangers
+@pytest.fixture
+def phoneless(db, roster):
+    return add_phoneless(db, roster)
 
 
 # --- per target: a lock on every chat ------------------------------------------------------------
@@ -232,132 +195,22 @@ def test_a_channel_full_of_failed_tries_is_not_checked_for_a_while(app, db, rost
     assert account(db, "U-late").member_id == roster.member_id
 
 
-# --- no phone on file: a committee member confirms -----------------------------------------------
-
-@pytest.fixture
-def run(database_url):
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, list(args),
-                             env={"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET})
-
-    return invoke
-
-
-@pytest.fixture
-def phoneless(db, roster):
+def test_a_busy_channel_holds_every_application_at_its_confirmation(app, db, roster, chat, clock):
+    """Applying checks the roster only at the end, so a busy channel holds every application there
+    alike (an ID on a roster or not): nothing is checked or written until it calms down."""
     with db() as s, s.begin():
-        manee = make_member(s, s.get(Fund, roster.pakhlok_id), national_id=NEW_ID,
-                            birth_date=date(1980, 5, 1), first_name="มานี", last_name="มีนา",
-                            member_no="00099", phone=None)
-    return manee.id
-
-
-def test_a_member_without_a_phone_on_file_waits_for_a_committee_member(app, db, phoneless, chat, run):
-    start_link(chat)
-    chat.say(NEW_ID)
-    chat.say("1/5/2523")
-    assert th("register.link_waiting_sent").splitlines()[0] in chat.text
-    assert state(db) == (None, {})
-    acct = account(db)
-    assert acct.member_id is None and acct.pending_member_id == phoneless and acct.consent_at is not None
-    (notice,) = [r for r in outbox(db) if r.key.startswith("link-pending:")]
-    assert notice.external_user_id == COMMITTEE_LINE
-    text = notice.payload[0]["text"]
-    assert "มานี มีนา" in text and "00099" in text and f"kongtun links confirm {acct.id}" in text
-    assert NEW_ID not in text and NEW_ID[-4:] not in text
-
-    chat.say("ลงทะเบียน")
-    assert th("register.link_waiting").splitlines()[0] in chat.text
-    chat.say("เช็คยอด")
-    assert th("menu.need_register") in chat.text and "มานี" not in chat.text
-
-    listing = run("links", "pending")
-    assert listing.exit_code == 0, listing.output
-    assert "00099" in listing.output and "PAKHLOK" in listing.output and "Simulator" in listing.output
-    assert "มานี ม." in listing.output and "มีนา" not in listing.output
-    assert NEW_ID not in listing.output and "x-xxxx-xxxx" in listing.output
-    assert "No link is waiting" in run("links", "pending", "--fund", "RAWAI").output
-
-    confirmed = run("links", "confirm", str(acct.id))
-    assert confirmed.exit_code == 0, confirmed.output
-    acct = account(db)
-    assert acct.member_id == phoneless and acct.pending_member_id is None
-    (told,) = [r for r in outbox(db) if r.key.startswith("link-confirmed:")]
-    assert told.external_user_id == USER and "มานี มีนา" in told.payload[0]["text"]
-    chat.say("เช็คยอด")
-    assert "มานี มีนา" in chat.text
+        s.add_all(LinkFailure(channel="simulator", id_hash=f"guess-{i}", at=clock.now)
+                  for i in range(linking.FAILURES_PER_MINUTE))
+    walk_apply(chat, "reg.apply.confirm")
+    chat.tap("ยืนยัน")
+    assert th("register.link_busy").splitlines()[0] in chat.text
+    assert "ยืนยัน" in [b.label for b in chat.buttons()]
+    assert state(db)[0] == "reg.apply.confirm"
     with db() as s:
-        actions = [a.action for a in s.scalars(select(AuditLog).order_by(AuditLog.id))]
-        link_row = s.scalar(select(AuditLog).where(AuditLog.action == "member.link"))
-        assert link_row.actor == "cli" and link_row.detail["via"] == "committee"
-    assert actions == ["member.link_requested", "member.link"]
-    again = run("links", "confirm", str(acct.id))
-    assert again.exit_code != 0 and "no link waiting" in again.output
-
-
-def test_a_committee_member_may_refuse_a_waiting_link(app, db, phoneless, chat, run):
-    start_link(chat)
-    chat.say(NEW_ID)
-    chat.say("1/5/2523")
-    refused = run("links", "reject", str(account(db).id))
-    assert refused.exit_code == 0, refused.output
-    acct = account(db)
-    assert acct.member_id is None and acct.pending_member_id is None
-    (told,) = [r for r in outbox(db) if r.key.startswith("link-rejected:")]
-    assert told.payload[0]["text"] == th("link.notice_rejected")
-    chat.say("ลงทะเบียน")
-    assert th("register.ask_kind").splitlines()[0] in chat.text  # free to start again
-    with db() as s:
-        assert s.scalar(select(AuditLog).where(AuditLog.action == "member.link_rejected")) is not None
-
-
-# --- one chat per channel per member, consent per link --------------------------------------------
-
-def test_the_chat_that_loses_the_link_is_told_in_its_language(app, db, roster, chat, new_chat, clock):
-    with db() as s, s.begin():
-        s.add(ChatAccount(channel="simulator", external_user_id=USER, locale="en"))
-    chat.say("register")
-    chat.tap("I'm a member")
-    chat.tap("I agree")
-    give_details(chat)
-    first = account(db)
-    assert first.member_id == roster.member_id
-
-    clock.now += timedelta(days=1)
-    second = new_chat("U-new-phone")
-    start_link(second)
-    give_details(second)
-    newer = account(db, "U-new-phone")
-    assert newer.member_id == roster.member_id and account(db).member_id is None
-    (moved,) = [r for r in outbox(db) if r.key.startswith("link-moved:")]
-    assert moved.external_user_id == USER
-    assert moved.payload[0]["text"] == translate("en", "link.notice_moved", channel="Simulator")
-    with db() as s:
-        row = s.scalar(select(AuditLog).where(AuditLog.action == "member.link_moved"))
-        assert row.entity_id == str(roster.member_id)
-        assert row.detail == {"channel": "simulator", "from_chat": first.id, "to_chat": newer.id}
-    chat.say("balance")
-    assert translate("en", "menu.need_register") in chat.text
-
-
-def test_consent_is_recorded_per_link_and_shown_by_each_chat(app, db, roster, chat, clock):
-    start_link(chat)
-    give_details(chat)
-    first_consent = account(db).consent_at
-    clock.now += timedelta(days=3)
-    telegram = CoreChat(app, "tg-consent")
-    start_link(telegram)
-    give_details(telegram)
-    assert as_utc(account(db).consent_at) == as_utc(first_consent)  # not rewritten by another link
-    assert as_utc(account(db, "tg-consent", "telegram").consent_at) == as_utc(clock.now)
-    with db() as s:
-        assert s.get(Member, roster.member_id).consent_at is None
-    chat.press("mydata")
-    assert "ให้ความยินยอมเมื่อ 29 พฤศจิกายน 2569" in chat.text
-    telegram.press("mydata")
-    assert "ให้ความยินยอมเมื่อ 2 ธันวาคม 2569" in telegram.text
+        assert s.scalar(select(func.count()).select_from(Member)) == 2  # Somsri and the committee member
+    clock.now += timedelta(seconds=61)
+    chat.tap("ยืนยัน")
+    assert "ส่งใบสมัครเรียบร้อย" in chat.text
 
 
 # --- nothing personal in the audit or the notices ---------------------------------------------------

@@ -215,6 +215,33 @@ def test_a_birth_date_that_does_not_match_counts_as_a_try(driver, channel_db, ro
     assert linked.member_id is None and linked.failed_link_attempts == 1
 
 
+def test_failed_tries_from_other_chats_lock_the_id_for_this_chat_too(driver, new_driver, channel_db, roster):
+    for i in range(5):  # strangers, each on a chat of their own: no chat reaches its own pause
+        stranger = new_driver()
+        up_to_the_id(stranger)
+        stranger.say(ROSTER_ID)
+        stranger.say(f"{i + 1}/02/2500")
+        stranger.say(PHONE)
+    up_to_the_id(driver)
+    driver.say(ROSTER_ID)
+    assert th("register.link_id_locked", when="").splitlines()[0] in driver.text
+    assert "cancel" not in data_of(driver) and step(channel_db, driver) is None
+    assert account(channel_db, driver).member_id is None
+
+
+def test_a_member_without_a_phone_on_file_waits_for_the_committee(driver, channel_db, roster):
+    with channel_db() as s, s.begin():
+        s.get(Member, roster.member_id).phone = None
+    up_to_the_id(driver)
+    driver.say(ROSTER_ID)
+    driver.say(BIRTH_BE)
+    assert th("register.link_waiting_sent").splitlines()[0] in driver.text
+    waiting = account(channel_db, driver)
+    assert waiting.member_id is None and waiting.pending_member_id == roster.member_id
+    driver.say("เช็คยอด")
+    assert th("menu.need_register") in driver.text and "สมศรี" not in driver.text
+
+
 # --- leaving -------------------------------------------------------------------------------------
 
 def test_cancel_by_button_or_word_leaves_the_dialog(driver, channel_db, roster):

@@ -17,7 +17,8 @@ def start(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 @dialog.step(states=(CHOOSE,), postbacks=(B.REG_LINK, B.REG_APPLY))
 def choose(incoming: Incoming, ctx: Context) -> list[Reply]:
-    """Either path starts here, or "link instead" when the ID typed to apply is on a roster."""
+    """Either path starts here. (A "link instead" button at the apply path's ID step, which older
+    versions showed for an ID on a roster, still works; nothing offers it now.)"""
     if dialog.elsewhere_in_dialog(ctx, CHOOSE, APPLY_ID):
         return dialog.stale(ctx)
     choice = incoming.postback or dialog.typed_button(ctx, incoming.text or "")

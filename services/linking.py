@@ -157,14 +157,16 @@ def check_birth(session: Session, account: ChatAccount, *, id_hash: str, birth_d
 
 def check_phone(session: Session, account: ChatAccount, *, id_hash: str, birth_date: date, phone: str,
                 consent_at: datetime, actor: str, at: datetime) -> Attempt:
-    """The last step: the ID, birth date and phone together. A wrong phone is a failed attempt."""
+    """The last step: the ID, birth date and phone together. A wrong phone is a failed attempt.
+    Every answer here is the same whether the birth date matched or not (a busy channel first: were
+    it asked after the birth date, "busy" would tell a right birth date from a wrong one)."""
+    if channel_busy(session, account.channel, at):
+        return Attempt(Outcome.BUSY)
     member = find_member(session, id_hash, birth_date)
     if member is None:  # the birth date did not match: counted at that step already
         return _after_failure(session, account, id_hash, at)
     if (stop := blocked(session, account, id_hash, at)) is not None:
         return stop
-    if channel_busy(session, account.channel, at):
-        return Attempt(Outcome.BUSY)
     if not member.phone:  # removed from the roster meanwhile: the committee confirms
         request_confirmation(session, account, member, consent_at=consent_at, actor=actor, at=at,
                              via="link")

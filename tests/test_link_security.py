@@ -33,6 +33,7 @@ from tests.linking import (
 )
 from tests.registration import (
     NEW_ID,
+    PHONE,
     ROSTER_ID,
     account,
     as_utc,
@@ -173,8 +174,9 @@ def test_a_channel_full_of_failed_tries_is_not_checked_for_a_while(app, db, rost
         assert "เชื่อมบัญชีเรียบร้อย" in member.text
     one_more = new_chat("U-one-more")
     start_link(one_more)
-    give_details(one_more, NEW_ID)  # the 30th failure this minute
-    assert "ไม่พบข้อมูลสมาชิก" in one_more.text
+    give_details(one_more, NEW_ID)  # its birth date is the 30th failure this minute...
+    assert th("register.link_busy").splitlines()[0] in one_more.text  # ...so the phone waits too
+    assert state(db, "U-one-more")[0] == "reg.link.phone"
 
     late = new_chat("U-late")
     start_link(late)
@@ -193,6 +195,24 @@ def test_a_channel_full_of_failed_tries_is_not_checked_for_a_while(app, db, rost
     late.say("15/1/2510")
     late.say("0812345678")
     assert account(db, "U-late").member_id == roster.member_id
+    one_more.say("0812345678")
+    assert "ไม่พบข้อมูลสมาชิก" in one_more.text
+
+
+def test_a_busy_channel_at_the_phone_step_does_not_tell_a_right_birth_date(app, db, roster, new_chat, clock):
+    """Flooding the channel between the birth date and the phone must not turn "busy" into a hint."""
+    right, wrong = new_chat("U-right"), new_chat("U-wrong")
+    for person, birth in ((right, "15/1/2510"), (wrong, "16/1/2510")):
+        start_link(person)
+        person.say(ROSTER_ID)
+        person.say(birth)
+    with db() as s, s.begin():
+        s.add_all(LinkFailure(channel="simulator", id_hash=f"flood-{i}", at=clock.now)
+                  for i in range(linking.FAILURES_PER_MINUTE))
+    right.say(PHONE)
+    wrong.say(PHONE)
+    assert right.replies == wrong.replies
+    assert th("register.link_busy").splitlines()[0] in right.text
 
 
 def test_a_busy_channel_holds_every_application_at_its_confirmation(app, db, roster, chat, clock):

@@ -172,9 +172,11 @@ def stats() -> None:
 def _add_channel_commands() -> None:
     from bot.channels.line_admin import line_cli
     from bot.channels.telegram_admin import telegram_cli
+    from bot.cli_links import links_cli
 
     main.add_command(line_cli)
     main.add_command(telegram_cli)
+    main.add_command(links_cli)
 
 
 _add_channel_commands()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,7 @@ from models import (
     make_sessionmaker,
     utcnow,
 )
-from services import accounts
+from services import accounts, outbox
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,33 @@ class Core:
                 accounts.record_push_fallback(session, channel, user_id, **detail)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - bookkeeping must not break delivery
             log.exception("could not record a %s push in the audit log", channel)
+
+    answer_key = staticmethod(outbox.answer_key)
+
+    def keep_answer(self, channel: str, to: str, replies: Sequence[Reply], *, event_id: str,
+                    reason: str, uncertain: bool = False) -> bool:
+        """An answer to chat `to` that could not be delivered now, kept as an outbox row of kind
+        "answer" (the key from the event, so a repeat writes nothing).
+
+        A row the platform surely did not deliver is `pending`, for the dispatcher to send. One that
+        may have arrived (`uncertain`: a timeout or a server error after the request went out) is
+        kept `unconfirmed`: recorded with its reason, not sent again by itself, since a member who
+        got it would get it twice. False when nothing was written (kept already, or the database
+        failed: then the error is logged).
+        """
+        try:
+            with self.Session() as session, session.begin():
+                account = accounts.find_account(session, channel, to)  # none for a group
+                written = outbox.enqueue(
+                    session, key=outbox.answer_key(channel, event_id), channel=channel, user_id=to,
+                    replies=replies, member_id=account.member_id if account else None, kind="answer",
+                    reason=reason[:200], status=outbox.UNCONFIRMED if uncertain else "pending")
+        except Exception:  # noqa: BLE001 - the webhook still answers; the log says what was lost
+            log.exception("a %s answer could not be kept in the outbox (%s)", channel, reason)
+            return False
+        log.warning("a %s answer was kept in the outbox as %s: %s", channel,
+                    "unconfirmed" if uncertain else "pending", reason)
+        return written
 
     def _context(self, session: Session, incoming: Incoming) -> Context:
         # One query for the account, its member and fund, and any open dialog: this runs for

@@ -39,6 +39,10 @@ def my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
     linked = ctx.session.scalars(
         select(ChatAccount.channel).where(ChatAccount.member_id == member.id).order_by(ChatAccount.channel)
     )
+    # Consent is given by each link; an older link has only the member's (given when they applied).
+    consent_at, version = ctx.account.consent_at, ctx.account.consent_version
+    if consent_at is None:
+        consent_at, version = member.consent_at, member.consent_version
     rows = [
         Row(ctx.t("settings.name"), member.full_name),
         Row(ctx.t("account.member_no"), member.member_no or "-"),
@@ -53,8 +57,8 @@ def my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
         Row(ctx.t("settings.chats"), ", ".join(CHANNEL_NAMES.get(c, c) for c in linked)),
         Row(ctx.t("settings.language"), "ภาษาไทย" if loc == "th" else "English"),
         Row(ctx.t("settings.consent"),
-            ctx.t("settings.consent_value", date=format_date(_local_day(ctx, member.consent_at), loc),
-                  version=member.consent_version or "-") if member.consent_at else "-"),
+            ctx.t("settings.consent_value", date=format_date(_local_day(ctx, consent_at), loc),
+                  version=version or "-") if consent_at else "-"),
     ]
     return [Card(
         title=ctx.t("settings.mydata_title"),

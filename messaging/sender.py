@@ -34,6 +34,9 @@ class Delivery:
     sent: int = 0  # platform requests or messages that did go out before the outcome
     retry_after: float | None = None  # seconds, when the platform gave a figure
     reason: str | None = None
+    # The request may have gone through although no success came back (a timeout, a 5xx: LINE says
+    # such a message may have been delivered). Sending again may then repeat it.
+    uncertain: bool = False
 
     @property
     def ok(self) -> bool:

@@ -84,7 +84,7 @@ class OutboxMessage(Base):
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     payload: Mapped[list] = mapped_column(JSON)  # serialised replies
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|failed
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|failed|unconfirmed
     # What the row is, for the dispatcher's priorities: notice | answer | reminder | announcement.
     kind: Mapped[str] = mapped_column(String(24), default="notice", server_default="notice")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,6 +8,3 @@ class ServiceError(Exception):
 class NotFound(ServiceError):
     pass
 
-
-class AlreadyOnRoster(ServiceError):
-    """The national ID is already on some fund's roster: link to that membership instead."""

@@ -1,109 +1,23 @@
-"""Membership: a chat links itself to a member on the roster, or applies to join a fund.
+"""Membership: applying to join a fund from a chat, and importing a fund's roster.
 
-A link needs the national ID (found by its keyed hash) and the birth date. Failed tries are counted
-per chat account; after `MAX_LINK_TRIES` linking pauses for `LINK_PAUSE`.
+Linking a chat to a member already on a roster is `services.linking`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from domain.thai import format_phone
 from models import ChatAccount, Fund, Member, MemberStatus, audit
-from services.errors import AlreadyOnRoster, NotFound
+from services.errors import NotFound
+from services.linking import CONSENT_VERSION, attach, on_roster, record_failure, request_confirmation
 
-CONSENT_VERSION = "2026-11"
-MAX_LINK_TRIES = 3
-LINK_PAUSE = timedelta(minutes=15)
-
-# When one person is on several rosters (moved funds), link the membership that matters most.
-_STATUS_PREFERENCE = {
-    MemberStatus.ACTIVE: 0,
-    MemberStatus.PENDING: 1,
-    MemberStatus.LAPSED: 2,
-    MemberStatus.RESIGNED: 3,
-}
-
-
-def is_on_roster(session: Session, id_hash: str) -> bool:
-    query = select(Member.id).where(Member.national_id_hash == id_hash).limit(1)
-    return session.scalar(query) is not None
-
-
-def link_paused_until(account: ChatAccount, at: datetime) -> datetime | None:
-    """Until when linking is paused for this chat; an expired pause starts the count afresh."""
-    until = account.link_locked_until
-    if until is None:
-        return None
-    if until.tzinfo is None:  # SQLite hands back naive UTC
-        until = until.replace(tzinfo=UTC)
-    if at < until:
-        return until
-    account.link_locked_until = None
-    account.failed_link_attempts = 0
-    return None
-
-
-def _find_member(session: Session, id_hash: str, born: date) -> Member | None:
-    members = session.scalars(
-        select(Member).where(Member.national_id_hash == id_hash, Member.birth_date == born)).all()
-    candidates = [m for m in members if m.status in _STATUS_PREFERENCE]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda m: (_STATUS_PREFERENCE[m.status], m.id))
-
-
-def _attach(session: Session, account: ChatAccount, member: Member, at: datetime) -> None:
-    # One chat per channel per member: the link moves from the chat that had it.
-    for previous in session.scalars(select(ChatAccount).where(
-            ChatAccount.channel == account.channel, ChatAccount.member_id == member.id,
-            ChatAccount.id != account.id)):
-        previous.member_id = None
-        previous.member = None
-    session.flush()
-    account.member = member
-    account.member_id = member.id
-    account.linked_at = at
-    account.failed_link_attempts = 0
-    account.link_locked_until = None
-
-
-def link_by_identity(session: Session, account: ChatAccount, *, id_hash: str, birth_date: date,
-                     consent_at: datetime, actor: str, at: datetime) -> Member | None:
-    """Link the chat to the member with this ID and birth date. None when nobody matches: the
-    failure is counted and, at the limit, linking pauses (see `link_paused_until`)."""
-    if link_paused_until(account, at) is not None:
-        raise PermissionError("linking is paused for this chat")
-    member = _find_member(session, id_hash, birth_date)
-    if member is None:
-        _count_failure(session, account, actor=actor, at=at)
-        return None
-    _attach(session, account, member, at)
-    member.preferred_language = account.locale
-    member.consent_at = consent_at
-    member.consent_version = CONSENT_VERSION
-    audit(session, actor, "member.link", "member", member.id,
-          channel=account.channel, fund=member.fund.code, consent_version=CONSENT_VERSION)
-    return member
-
-
-def _count_failure(session: Session, account: ChatAccount, *, actor: str, at: datetime) -> None:
-    account.failed_link_attempts = (account.failed_link_attempts or 0) + 1
-    tries = account.failed_link_attempts
-    audit(session, actor, "member.link_failed", "chat_account", account.id,
-          channel=account.channel, attempt=tries)
-    if tries >= MAX_LINK_TRIES:
-        account.link_locked_until = at + LINK_PAUSE
-        audit(session, actor, "member.link_paused", "chat_account", account.id,
-              channel=account.channel, minutes=int(LINK_PAUSE.total_seconds() // 60))
-
-
-def tries_left(account: ChatAccount) -> int:
-    return max(MAX_LINK_TRIES - (account.failed_link_attempts or 0), 0)
+__all__ = ["CONSENT_VERSION", "Application", "apply", "import_roster"]
 
 
 @dataclass(frozen=True)
@@ -121,13 +35,23 @@ class Application:
 
 
 def apply(session: Session, account: ChatAccount, application: Application, *, actor: str,
-          at: datetime, today: date) -> Member:
-    """A pending member for the committee to review, linked to the chat that applied."""
+          at: datetime, today: date) -> Member | None:
+    """A pending member for the committee to review, linked to the chat that applied.
+
+    An ID already on a roster makes no second record, and the chat is not told (the answer must not
+    say who is on a roster): it counts as a failed link attempt on that ID, and the chat waits for
+    the committee of the fund that holds the record, who is given the name and mobile typed to call
+    back (a member who should have linked is confirmed with `kongtun links confirm`). None then.
+    """
     fund = session.get(Fund, application.fund_id)
     if fund is None:
         raise NotFound("the fund is no longer there")
-    if is_on_roster(session, application.id_hash):  # applied or imported meanwhile
-        raise AlreadyOnRoster("this national ID is already on a roster")
+    if records := on_roster(session, application.id_hash):
+        record_failure(session, account, application.id_hash, actor=actor, at=at)
+        applicant = f"{application.first_name} {application.last_name}, {format_phone(application.phone)}"
+        request_confirmation(session, account, records[0], consent_at=application.consent_at, actor=actor,
+                             at=at, via="apply", applicant=applicant, applied_to=fund)
+        return None
     member = Member(
         fund_id=fund.id,
         member_no=None,
@@ -146,7 +70,8 @@ def apply(session: Session, account: ChatAccount, application: Application, *, a
     member.fund = fund
     session.add(member)
     session.flush()
-    _attach(session, account, member, at)
+    attach(session, account, member, actor=actor, at=at)
+    account.consent_at, account.consent_version = application.consent_at, CONSENT_VERSION
     audit(session, actor, "member.apply", "member", member.id,
           channel=account.channel, fund=fund.code, consent_version=CONSENT_VERSION)
     return member

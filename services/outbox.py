@@ -6,6 +6,7 @@ the caller makes a notice idempotent: deciding the same thing twice writes nothi
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
@@ -19,10 +20,23 @@ from models import ChatAccount, CommitteeRole, Member, OutboxMessage
 Compose = Callable[[str], Sequence[Reply]]
 
 KEY_LENGTH = 200
+# An answer that may have reached the member already (its delivery timed out): kept with its
+# reason, but not `pending`, so the dispatcher does not send it again by itself.
+UNCONFIRMED = "unconfirmed"
+
+
+def answer_key(channel: str, event_id: str) -> str:
+    """The key of the answer to one event: the same event always gives the same key, within
+    KEY_LENGTH whatever the platform's id looks like."""
+    key = f"answer:{channel}:{event_id}"
+    if len(key) <= KEY_LENGTH:
+        return key
+    return f"answer:{channel}:sha256:{hashlib.sha256(event_id.encode('utf-8', 'replace')).hexdigest()}"
 
 
 def enqueue(session: Session, *, key: str, channel: str, user_id: str, replies: Sequence[Reply],
-            member_id: int | None = None, kind: str = "notice", reason: str | None = None) -> bool:
+            member_id: int | None = None, kind: str = "notice", reason: str | None = None,
+            status: str = "pending") -> bool:
     """One row for one chat. False when a row with this key exists already (decided before)."""
     if len(key) > KEY_LENGTH:
         raise ValueError("outbox key too long")
@@ -33,7 +47,8 @@ def enqueue(session: Session, *, key: str, channel: str, user_id: str, replies: 
         with session.begin_nested():
             session.add(OutboxMessage(
                 key=key, channel=channel, external_user_id=user_id, member_id=member_id,
-                payload=[reply_to_dict(r) for r in replies], kind=kind, last_error=reason))
+                payload=[reply_to_dict(r) for r in replies], kind=kind, last_error=reason,
+                status=status))
         return True
     except IntegrityError:  # the same decision taken by a concurrent worker
         return False

@@ -17,6 +17,7 @@ from tests.factories import make_fund, make_member, valid_national_id
 ROSTER_ID = "3100600445635"  # Somsri's national ID, a valid one
 NEW_ID = valid_national_id(424242)  # an applicant's, on no roster
 BIRTH = date(1967, 1, 15)  # 15/1/2510 BE
+PHONE = "081-234-5678"  # the phone on file of every roster member the factories make (+66812345678)
 USER = "U-test-1"
 THAI_CHARS = re.compile(r"[\u0e00-\u0e7f]")
 
@@ -113,7 +114,7 @@ def walk_apply(chat, upto: str) -> None:
 
 
 APPLY_STEPS = [s for s in STATES if s.startswith("reg.apply.") or s == "reg.choose"]
-LINK_STEPS = ["reg.link.consent", "reg.link.id", "reg.link.birth"]
+LINK_STEPS = ["reg.link.consent", "reg.link.id", "reg.link.birth", "reg.link.phone"]
 
 
 def walk_link(chat, upto: str) -> None:
@@ -125,3 +126,13 @@ def walk_link(chat, upto: str) -> None:
     if upto == "reg.link.id":
         return
     chat.say(ROSTER_ID)
+    if upto == "reg.link.birth":
+        return
+    chat.say("15/1/2510")
+
+
+def give_details(chat, national_id: str = ROSTER_ID, birth: str = "15/1/2510", phone: str = PHONE) -> None:
+    """At the ID step: the ID, the birth date and the phone on file, as a member types them."""
+    chat.say(national_id)
+    chat.say(birth)
+    chat.say(phone)

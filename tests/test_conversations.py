@@ -23,6 +23,7 @@ from tests.factories import make_fund, make_meeting, make_member
 ROSTER_ID = "3-1006-00445-63-5"  # Somsri's national ID as she types it from her card
 BAD_CHECKSUM = "3-1006-00445-63-6"  # the same with the last digit mistyped
 BIRTH_BE = "15/01/2510"  # 15 January 1967 in the Buddhist Era
+PHONE = "081-234-5678"  # the phone on file (the factory's +66812345678)
 
 
 def th(key: str, **fields) -> str:
@@ -72,6 +73,7 @@ def link(person: ChatDriver) -> None:
     up_to_the_id(person)
     person.say(ROSTER_ID)
     person.say(BIRTH_BE)
+    person.say(PHONE)
     assert "เชื่อมบัญชีเรียบร้อย" in person.text, person.text
 
 
@@ -98,14 +100,20 @@ def test_linking_to_the_roster_step_by_step(driver, channel_db, roster):
     assert account(channel_db, driver).member_id is None  # nothing linked before both match
 
     driver.say(BIRTH_BE)
+    assert th("register.ask_link_phone").splitlines()[0] in driver.text
+    assert "xxx" not in driver.text  # the number on file is never shown, not even masked
+    assert step(channel_db, driver) == "reg.link.phone"
+    assert account(channel_db, driver).member_id is None  # nothing linked before all match
+
+    driver.say(PHONE)
     assert th("register.linked", name="สมศรี มีสุข", fund="เทศบาลตำบลป่าคลอก") in driver.text
     assert {"acct", "ben", "fund", "meet"} <= data_of(driver) and "reg" not in data_of(driver)
     assert step(channel_db, driver) is None
     linked = account(channel_db, driver)
     assert linked.member_id == roster.member_id
     assert linked.linked_at is not None and linked.failed_link_attempts == 0
+    assert linked.consent_at is not None  # consent is recorded on this link
     with channel_db() as s:
-        assert s.get(Member, roster.member_id).consent_at is not None
         assert [a.action for a in s.scalars(select(AuditLog))] == ["member.link"]
 
 
@@ -177,6 +185,7 @@ def test_a_mistyped_national_id_is_explained_and_asked_again(driver, channel_db,
     driver.say(ROSTER_ID)
     assert step(channel_db, driver) == "reg.link.birth"
     driver.say(BIRTH_BE)
+    driver.say(PHONE)
     assert account(channel_db, driver).member_id == roster.member_id
 
 
@@ -190,6 +199,7 @@ def test_a_birth_date_that_does_not_exist_is_explained_and_asked_again(driver, c
     assert account(channel_db, driver).failed_link_attempts == 0
 
     driver.say(BIRTH_BE)
+    driver.say(PHONE)
     assert account(channel_db, driver).member_id == roster.member_id
 
 
@@ -197,10 +207,39 @@ def test_a_birth_date_that_does_not_match_counts_as_a_try(driver, channel_db, ro
     up_to_the_id(driver)
     driver.say(ROSTER_ID)
     driver.say("16/01/2510")
+    assert step(channel_db, driver) == "reg.link.phone"  # a wrong birth date is not told apart
+    driver.say(PHONE)
     assert th("register.link_not_found", left=2) in driver.text
     assert step(channel_db, driver) == "reg.link.id"  # both are asked again
     linked = account(channel_db, driver)
     assert linked.member_id is None and linked.failed_link_attempts == 1
+
+
+def test_failed_tries_from_other_chats_lock_the_id_for_this_chat_too(driver, new_driver, channel_db, roster):
+    for i in range(5):  # strangers, each on a chat of their own: no chat reaches its own pause
+        stranger = new_driver()
+        up_to_the_id(stranger)
+        stranger.say(ROSTER_ID)
+        stranger.say(f"{i + 1}/02/2500")
+        stranger.say(PHONE)
+    up_to_the_id(driver)
+    driver.say(ROSTER_ID)
+    assert th("register.link_id_locked", when="").splitlines()[0] in driver.text
+    assert "cancel" not in data_of(driver) and step(channel_db, driver) is None
+    assert account(channel_db, driver).member_id is None
+
+
+def test_a_member_without_a_phone_on_file_waits_for_the_committee(driver, channel_db, roster):
+    with channel_db() as s, s.begin():
+        s.get(Member, roster.member_id).phone = None
+    up_to_the_id(driver)
+    driver.say(ROSTER_ID)
+    driver.say(BIRTH_BE)
+    assert th("register.link_waiting_sent").splitlines()[0] in driver.text
+    waiting = account(channel_db, driver)
+    assert waiting.member_id is None and waiting.pending_member_id == roster.member_id
+    driver.say("เช็คยอด")
+    assert th("menu.need_register") in driver.text and "สมศรี" not in driver.text
 
 
 # --- leaving -------------------------------------------------------------------------------------

@@ -56,6 +56,8 @@ def test_follow_register_by_linking_then_use_every_feature_in_thai(db, roster, l
     line_user.say("3-1006-00445-63-5")
     assert "วันเดือนปีเกิด" in line_user.text
     line_user.say(BIRTH_BE)
+    assert "เบอร์โทรศัพท์ที่ท่านให้ไว้กับกองทุน" in line_user.text
+    line_user.say("081-234-5678")
     assert "เชื่อมบัญชีเรียบร้อย" in line_user.text and "สมศรี" in line_user.text
     assert linked_member(db, line_user.user) == roster
 

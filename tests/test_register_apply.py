@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from bot.demo.seed import PACKAGED_DATA
 from domain.identity import hash_national_id
+from domain.thai import mask_national_id
 from handlers.register import CONSENT_VERSION
-from models import AuditLog, ChatAccount, Member, MemberStatus
+from models import AuditLog, ChatAccount, LinkFailure, Member, MemberStatus
 from tests.conftest import SECRET
 from tests.drivers import CoreChat
 from tests.factories import make_fund
@@ -275,16 +276,29 @@ def test_typed_refusal_is_a_decline(chat, db, roster):
     assert state(db) == (None, {})
 
 
-def test_applying_with_an_id_on_the_roster_suggests_linking(chat, db, roster):
+def test_applying_with_an_id_on_the_roster_reads_like_any_application(chat, new_chat, db, roster):
+    """Whoever asks, the answers of the apply path never say whether an ID is on a roster: it goes on
+    to the end and the answer is an application's. No second record; the try counts against the ID,
+    and the committee of the fund holding the record is given what was typed, to call back."""
+    newcomer = new_chat("U-newcomer")
+    walk_apply(newcomer, "reg.apply.id")
     walk_apply(chat, "reg.apply.id")
-    chat.say(thai_digits(ROSTER_ID))
-    assert "มีอยู่ในทะเบียนสมาชิก" in chat.text
-    assert "reg:link" in data_of(chat) and "cancel" in data_of(chat)
-    assert count(db, Member) == 1
-    chat.tap("เป็นสมาชิกแล้ว")
-    assert "ข้อมูลส่วนบุคคล" in chat.text and "reg:consent:link" in data_of(chat)
-    chat.tap("ยินยอม")
-    chat.say(ROSTER_ID)
-    chat.say("15/1/2510")
-    assert account(db).member_id == roster.member_id
-    assert count(db, Member) == 1
+    answers = []
+    for person, national_id in ((newcomer, NEW_ID), (chat, ROSTER_ID)):
+        person.say(thai_digits(national_id))
+        seen = [person.text]
+        for say in (lambda p: p.say("2/3/2520"), lambda p: p.say("081-234-5678"), lambda p: p.tap("ถลาง"),
+                    lambda p: p.tap("ทต.ป่าคลอก"), lambda p: p.tap("ยืนยัน")):
+            say(person)
+            seen.append(person.text.replace(mask_national_id(national_id[-4:]), "<the ID as typed>"))
+        answers.append(seen)
+    assert answers[0] == answers[1]  # word for word, step by step (but for the ID in the summary)
+    assert "ส่งใบสมัครเรียบร้อย" in chat.text
+    assert count(db, Member) == 2  # the newcomer's application; nothing for the ID on the roster
+    with db() as s:
+        failure = s.scalar(select(LinkFailure))
+        assert failure.id_hash == hash_national_id(SECRET, ROSTER_ID) and failure.channel == "simulator"
+        acct = s.scalar(select(ChatAccount).where(ChatAccount.external_user_id == USER))
+        assert acct.member_id is None and acct.pending_member_id == roster.member_id
+        actions = [a.action for a in s.scalars(select(AuditLog).order_by(AuditLog.id))]
+    assert actions == ["member.apply", "member.link_failed", "member.link_requested"]

@@ -1,5 +1,5 @@
 """Linking a chat to a member on the roster, through the simulator: the happy paths in Thai and
-English, mistyped IDs and dates, the pause after three mismatches, pending and old records, a second
+English, mistyped IDs, dates and phones, the pause after three mismatches, pending and old records, a second
 channel, and who may not register here."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tests.factories import make_fund, make_member
 from tests.registration import (
     BIRTH,
     NEW_ID,
+    PHONE,
     ROSTER_ID,
     THAI_CHARS,
     USER,
@@ -28,6 +29,7 @@ from tests.registration import (
     count,
     dashed,
     data_of,
+    give_details,
     start_link,
     state,
     thai_digits,
@@ -72,6 +74,10 @@ def test_link_happy_path_in_thai(chat, db, roster, clock):
     assert data["id_hash"] == hash_national_id(SECRET, ROSTER_ID) and data["id_last4"] == "5635"
 
     chat.say("15/1/2510")
+    assert "เบอร์โทรศัพท์ที่ท่านให้ไว้กับกองทุน" in chat.text  # the phone on file, never shown
+    assert "5678" not in chat.text and "xxx" not in chat.text and state(db)[0] == "reg.link.phone"
+    assert account(db).member_id is None
+    chat.say(PHONE)
     assert "เชื่อมบัญชีเรียบร้อย" in chat.text
     assert "สมศรี" in chat.text and "เทศบาลตำบลป่าคลอก" in chat.text
     assert {"acct", "ben", "fund", "meet"} <= data_of(chat)
@@ -81,27 +87,29 @@ def test_link_happy_path_in_thai(chat, db, roster, clock):
     assert acct.member_id == roster.member_id
     assert acct.linked_at is not None and acct.failed_link_attempts == 0
     assert state(db) == (None, {})
+    assert acct.consent_version == CONSENT_VERSION and acct.consent_at is not None  # this link's
     with db() as s:
         member = s.get(Member, roster.member_id)
-        assert member.consent_version == CONSENT_VERSION
-        assert member.consent_at is not None and member.preferred_language == "th"
+        assert member.consent_at is None  # the member's own is an application's, not a link's
+        assert member.preferred_language == "th"
         assert member.status == MemberStatus.ACTIVE
         actions = [a.action for a in s.scalars(select(AuditLog))]
     assert actions == ["member.link"]
 
 
-@pytest.mark.parametrize(("typed_id", "typed_birth"), [
-    (thai_digits(dashed(ROSTER_ID)), thai_digits("15/1/2510")),
-    ("3 1006 00445 63 5", "15 ม.ค. 2510"),
-    (thai_digits(ROSTER_ID), "๑๕ มกราคม ๒๕๑๐"),
-    (ROSTER_ID, "15/01/1967"),
-    (f"  {dashed(ROSTER_ID)}  ", "1967-01-15"),
+@pytest.mark.parametrize(("typed_id", "typed_birth", "typed_phone"), [
+    (thai_digits(dashed(ROSTER_ID)), thai_digits("15/1/2510"), thai_digits(PHONE)),
+    ("3 1006 00445 63 5", "15 ม.ค. 2510", "081 234 5678"),
+    (thai_digits(ROSTER_ID), "๑๕ มกราคม ๒๕๑๐", "+66 81 234 5678"),
+    (ROSTER_ID, "15/01/1967", "+66 (0) 81-234-5678"),
+    (f"  {dashed(ROSTER_ID)}  ", "1967-01-15", "０８１２３４５６７８"),
 ])
-def test_link_accepts_thai_digits_spaces_and_either_era(chat, db, roster, typed_id, typed_birth):
+def test_link_accepts_thai_digits_spaces_and_either_era(chat, db, roster, typed_id, typed_birth, typed_phone):
     start_link(chat)
     chat.say(typed_id)
     assert state(db)[0] == "reg.link.birth", chat.text
     chat.say(typed_birth)
+    chat.say(typed_phone)
     assert "เชื่อมบัญชีเรียบร้อย" in chat.text
     assert account(db).member_id == roster.member_id
 
@@ -126,6 +134,10 @@ def test_link_in_english_after_switching_locale(chat, db, roster):
     chat.say("15/1/67")
     assert "4 digits" in chat.text
     chat.say("15 Jan 1967")
+    assert "phone number you gave the fund" in chat.text and not THAI_CHARS.search(chat.text)
+    chat.say("the same as always")
+    assert "couldn't read that phone number" in chat.text
+    chat.say("0812345678")
     assert "Welcome, Somsri" in chat.text and "Pa Khlok Subdistrict Municipality" in chat.text
     assert not THAI_CHARS.search(chat.text)
     assert account(db).member_id == roster.member_id
@@ -152,23 +164,22 @@ def test_a_mistyped_id_is_explained_and_not_counted_as_a_failed_try(chat, db, ro
         assert state(db)[0] == "reg.link.id"
     acct = account(db)
     assert acct.failed_link_attempts == 0 and acct.link_locked_until is None
-    chat.say(ROSTER_ID)
-    chat.say("15/1/2510")
+    give_details(chat)
     assert account(db).member_id == roster.member_id
 
 
 def test_three_mismatches_pause_linking_for_fifteen_minutes(chat, db, roster, clock):
     start_link(chat)
     chat.say(ROSTER_ID)
-    chat.say("16/1/2510")  # wrong birth date
+    chat.say("16/1/2510")  # wrong birth date: not told yet, the phone is asked all the same
+    assert state(db)[0] == "reg.link.phone"
+    chat.say(PHONE)
     assert "ไม่พบข้อมูลสมาชิก" in chat.text and "อีก 2 ครั้ง" in chat.text
     assert state(db)[0] == "reg.link.id"
     assert account(db).failed_link_attempts == 1
-    chat.say(NEW_ID)  # a valid ID on no roster
-    chat.say("15/1/2510")
+    give_details(chat, NEW_ID)  # a valid ID on no roster
     assert "อีก 1 ครั้ง" in chat.text
-    chat.say(ROSTER_ID)
-    chat.say("15/1/2511")
+    give_details(chat, phone="089-999-9999")  # the right birth date, a wrong phone
     assert "3 ครั้ง" in chat.text and "10:15 น." in chat.text and "คณะกรรมการ" in chat.text
     assert "cancel" not in data_of(chat) and "reg:consent:link" not in data_of(chat)
     assert state(db) == (None, {})
@@ -192,8 +203,7 @@ def test_three_mismatches_pause_linking_for_fifteen_minutes(chat, db, roster, cl
     chat.tap("เป็นสมาชิกแล้ว")
     assert "ข้อมูลส่วนบุคคล" in chat.text
     chat.tap("ยินยอม")
-    chat.say(ROSTER_ID)
-    chat.say("15/1/2510")
+    give_details(chat)
     assert "เชื่อมบัญชีเรียบร้อย" in chat.text
     acct = account(db)
     assert acct.member_id == roster.member_id
@@ -204,8 +214,7 @@ def test_a_pause_that_ends_tomorrow_says_the_date(chat, db, roster, clock):
     clock.now = clock.now.replace(hour=23, minute=50)
     start_link(chat)
     for birth in ("1/1/2500", "2/1/2500", "3/1/2500"):
-        chat.say(ROSTER_ID)
-        chat.say(birth)
+        give_details(chat, birth=birth)
     assert "30 พฤศจิกายน 2569" in chat.text and "00:05 น." in chat.text
 
 
@@ -218,6 +227,7 @@ def test_a_two_digit_year_is_asked_again_in_four_digits(chat, db, roster):
         assert state(db)[0] == "reg.link.birth"
     assert account(db).failed_link_attempts == 0
     chat.say("15/1/2510")
+    chat.say(PHONE)
     assert account(db).member_id == roster.member_id
 
 
@@ -244,8 +254,7 @@ def test_a_pending_applicant_links_and_is_told_the_committee_is_reviewing(chat, 
         make_member(s, fund, national_id=NEW_ID, birth_date=date(1980, 5, 1), member_no="",
                     status=MemberStatus.PENDING, first_name="มานี", last_name="มีนา")
     start_link(chat)
-    chat.say(NEW_ID)
-    chat.say("1/5/2523")
+    give_details(chat, NEW_ID, "1/5/2523")
     assert "เชื่อมบัญชีเรียบร้อย" in chat.text and "รอคณะกรรมการ" in chat.text
     chat.press("reg")
     assert "รอคณะกรรมการ" in chat.text and "ไม่ต้องลงทะเบียนซ้ำ" in chat.text
@@ -259,15 +268,13 @@ def test_an_active_record_is_preferred_over_an_old_one(chat, db, roster):
         old_id, active_id = old.id, active.id
     assert old_id < active_id
     start_link(chat)
-    chat.say(NEW_ID)
-    chat.say("15/1/2510")
+    give_details(chat, NEW_ID)
     assert account(db).member_id == active_id
 
 
 def test_a_second_channel_links_the_same_member_and_both_see_it(chat, new_chat, app, db, roster):
     start_link(chat)
-    chat.say(ROSTER_ID)
-    chat.say("15/1/2510")
+    give_details(chat)
     assert account(db).member_id == roster.member_id
 
     telegram = CoreChat(app, "700001")
@@ -276,12 +283,13 @@ def test_a_second_channel_links_the_same_member_and_both_see_it(chat, new_chat, 
     telegram.press("reg:consent:link")
     telegram.say(thai_digits(ROSTER_ID))
     telegram.say("15 ม.ค. 2510")
+    assert "Telegram" in telegram.text  # the phone may be shared from Telegram
+    telegram.share_contact("66812345678")
     assert "เชื่อมบัญชีเรียบร้อย" in telegram.text and "สมศรี" in telegram.text
 
     other = new_chat("U-second-phone")  # e.g. a new LINE account on another phone
     start_link(other)
-    other.say(ROSTER_ID)
-    other.say("15/1/1967")
+    give_details(other, birth="15/1/1967")
     assert "เชื่อมบัญชีเรียบร้อย" in other.text
 
     for user, channel in (("700001", "telegram"), ("U-second-phone", "simulator")):

@@ -16,6 +16,7 @@ from tests.registration import (
     ROSTER_ID,
     build_roster,
     dashed,
+    give_details,
     start_link,
     state,
     walk_apply,
@@ -36,12 +37,11 @@ def roster(db):
 # --- personal data -----------------------------------------------------------------------------
 
 def test_audit_rows_and_dialog_data_never_hold_a_full_id_or_phone(chat, new_chat, db, roster):
-    # A failed try, a link, and an application: every kind of audit row this feature writes.
+    # Failed tries (a wrong birth date, a wrong phone), a link, and an application.
     start_link(chat)
-    chat.say(ROSTER_ID)
-    chat.say("1/1/2500")
-    chat.say(ROSTER_ID)
-    chat.say("15/1/2510")
+    give_details(chat, birth="1/1/2500")
+    give_details(chat, phone="089-999-9999")
+    give_details(chat)
     applicant = new_chat("U-applicant")
     walk_apply(applicant, "reg.apply.confirm")
     _, data = state(db, "U-applicant")
@@ -54,5 +54,6 @@ def test_audit_rows_and_dialog_data_never_hold_a_full_id_or_phone(chat, new_chat
         dumped = json.dumps([[r.actor, r.action, r.entity, r.entity_id, r.detail] for r in rows],
                             ensure_ascii=False)
     for secret in (ROSTER_ID, NEW_ID, dashed(ROSTER_ID), dashed(NEW_ID), "0812345678", "812345678",
+                   "0899999999", "899999999",
                    hash_national_id(SECRET, ROSTER_ID), hash_national_id(SECRET, NEW_ID)):
         assert secret not in dumped

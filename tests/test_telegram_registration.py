@@ -58,7 +58,8 @@ def tg_account(db, user_id: int) -> ChatAccount | None:
                                                   ChatAccount.external_user_id == str(user_id)))
 
 
-def link(person, national_id: str = ROSTER_ID, birth: str = "15 ม.ค. 2510") -> None:
+def link(person, national_id: str = ROSTER_ID, birth: str = "15 ม.ค. 2510",
+         phone: str = "66812345678") -> None:
     person.say("/register")
     assert th("register.ask_kind").splitlines()[0] in person.text
     person.tap("เป็นสมาชิกแล้ว")
@@ -68,6 +69,10 @@ def link(person, national_id: str = ROSTER_ID, birth: str = "15 ม.ค. 2510") 
     person.say(national_id)
     assert "วันเดือนปีเกิด" in person.text
     person.say(birth)
+    # The phone on file: Telegram offers to share the number (as it sends it, without a plus sign).
+    assert th("register.ask_phone_telegram") in person.text
+    assert person.last[-1]["reply_markup"]["keyboard"][0][0]["request_contact"] is True
+    person.share_contact(phone)
 
 
 def test_a_member_links_telegram_in_thai_and_sees_their_account(db, roster, somsri, fake_telegram):

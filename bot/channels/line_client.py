@@ -114,3 +114,13 @@ def error_body(exc: ApiException) -> str:
 
 def short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def never_sent(exc: BaseException) -> bool:
+    """True when a transport failure happened before the request could reach LINE (no
+    connection); after a read timeout or a dropped connection, LINE may have acted on it."""
+    reason = getattr(exc, "reason", None)  # urllib3's MaxRetryError carries the cause
+    for cause in (exc, reason):
+        if isinstance(cause, urllib3.exceptions.ConnectTimeoutError | ConnectionRefusedError):
+            return True  # NewConnectionError (refused, no route, no DNS) is a ConnectTimeoutError
+    return False

@@ -18,10 +18,19 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
+import httpx
 from flask import Blueprint, Flask, current_app, request
 from telegram import Bot, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot.channels.telegram_classify import (
     CHANNEL,
@@ -30,7 +39,7 @@ from bot.channels.telegram_classify import (
     Reachability,
     classify,
 )
-from bot.channels.telegram_render import OutgoingMessage, render
+from bot.channels.telegram_render import OutgoingMessage, render, render_reply
 from bot.channels.telegram_runtime import CALL_TIMEOUT, BotRuntime
 from bot.channels.webhook import BadBody, parse_json, read_limited_body
 from bot.config import Config
@@ -83,8 +92,29 @@ async def send_messages(bot: Bot, chat_id: int | str, messages: Iterable[Outgoin
             except (BadRequest, ChatMigrated, InvalidToken) as exc:  # wrong for good: no retry helps
                 return Delivery(Outcome.REFUSED, sent, reason=exc.message)
             except TelegramError as exc:  # network trouble, time-outs, Telegram's own errors
-                return Delivery(Outcome.RETRY, sent, reason=exc.message)
+                return Delivery(Outcome.RETRY, sent, reason=exc.message[:200], uncertain=maybe_sent(exc))
     return Delivery(Outcome.SENT, sent)
+
+
+def maybe_sent(exc: TelegramError) -> bool:
+    """Whether Telegram may have sent the message although the call failed: a time-out or a
+    connection lost after the request went out. A refused connection, a full pool or an error
+    Telegram answered with (a 5xx, a 429 without `retry_after`) sent nothing."""
+    cause = exc.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return False
+    return isinstance(exc, TimedOut) or isinstance(cause, httpx.TransportError)
+
+
+def unsent_replies(replies: Sequence[Reply], sent: int) -> list[Reply]:
+    """The replies not wholly sent when the first `sent` messages of their rendering went out."""
+    left: list[Reply] = []
+    done = 0
+    for reply in replies:
+        done += len(render_reply(reply))
+        if done > sent:
+            left.append(reply)
+    return left
 
 
 class TelegramSender:
@@ -120,7 +150,7 @@ class TelegramSender:
         except (concurrent.futures.TimeoutError, TimeoutError):
             # Some messages may have gone: Telegram has no idempotency key, so a retry can repeat them.
             log.warning("Telegram delivery %s timed out", key)
-            return Delivery(Outcome.RETRY, reason="timed out")
+            return Delivery(Outcome.RETRY, reason="timed out", uncertain=True)
 
 
 class BotRuntimeSource:
@@ -197,13 +227,21 @@ class TelegramChannel(BotRuntimeSource):
         return action
 
     def _answer(self, action: Conversation, replies: list[Reply]) -> None:
+        """Send the answer; what could not be sent is kept in the outbox, never dropped: `pending`
+        when Telegram surely did not send it (a 5xx, a 429), `unconfirmed` when it may have (a
+        time-out: Telegram has no idempotency key, so sending again could show it twice)."""
         incoming = action.incoming
+        chat, key = str(action.chat_id), self.core.answer_key(CHANNEL, incoming.event_id)
         try:
-            delivery = self.sender.deliver(str(action.chat_id), replies, key=f"answer:{incoming.event_id}")
-        except Exception:  # noqa: BLE001 - the update is processed; a retry would be dropped anyway
+            delivery = self.sender.deliver(chat, replies, key=key)
+        except Exception as exc:  # noqa: BLE001 - the update is processed; a retry would be dropped anyway
             log.exception("Telegram replies to update %s could not be sent", incoming.event_id)
-            return
+            delivery = Delivery(Outcome.RETRY, reason=f"send failed: {type(exc).__name__}", uncertain=True)
         self.core.delivered(incoming, delivery)
+        left = unsent_replies(replies, delivery.sent) if delivery.outcome is Outcome.RETRY else []
+        if left:
+            self.core.keep_answer(CHANNEL, chat, left, event_id=incoming.event_id,
+                                  reason=f"send_failed: {delivery.reason}", uncertain=delivery.uncertain)
 
 
 # --- the webhook ---------------------------------------------------------------------------------

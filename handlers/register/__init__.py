@@ -1,11 +1,13 @@
 """Registration: link this chat to a member on a fund's roster, or apply to join a fund.
 
 Two paths after "are you already a member?" (`start`):
-- link (`link`): privacy notice and consent, national ID, birth date; a match links this chat.
-  Three mismatches pause linking for this account for 15 minutes.
+- link (`link`): privacy notice and consent, national ID, birth date, the phone on file; a match
+  links this chat (a member with no phone on file waits for a committee member instead). Failed tries
+  pause this chat, and lock the ID on every chat (`services.linking`).
 - apply (`apply`): privacy notice and consent (or a polite decline that stores nothing), name,
   national ID, birth date, mobile (typed, or shared as a Telegram contact), district, fund, a masked
-  summary, confirm: a pending member the committee will review.
+  summary, confirm: a pending member the committee will review (an ID already on a roster makes no
+  record, and the answer is the same).
 
 `steps` lists the steps of each path in order; each step has its own small handler that the router
 reaches by the dialog's state; `dialog` moves between them; `services.membership` does the writing.

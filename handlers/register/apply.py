@@ -6,7 +6,7 @@ from datetime import date
 
 from domain.thai import format_baht, mask_phone, normalize_text, parse_mobile
 from handlers import buttons as B
-from handlers.base import Context, Incoming, Reply, Text
+from handlers.base import Context, Incoming, Reply
 from handlers.menu import menu_reply
 from handlers.register import dialog
 from handlers.register.consent import not_an_answer, refused_or_unclear
@@ -22,11 +22,10 @@ from handlers.register.data import (
     RegistrationData,
 )
 from handlers.register.funds import all_funds, district_label, fund_by_ref, fund_data, funds_in
-from handlers.register.prompts import cancel
 from handlers.register.reading import id_hash, read_birth_date, read_name, read_national_id
 from handlers.register.steps import after
-from services import accounts, membership
-from services.errors import AlreadyOnRoster, NotFound
+from services import accounts, linking, membership
+from services.errors import NotFound
 
 
 @dialog.step(states=(APPLY_CONSENT,), postbacks=(B.REG_CONSENT_APPLY,))
@@ -45,21 +44,13 @@ def name(incoming: Incoming, ctx: Context) -> list[Reply]:
     return dialog.take_typed(incoming, ctx, read_name, keep)
 
 
-def _suggest_link(ctx: Context) -> list[Reply]:
-    return [Text(ctx.t("register.id_on_roster"), (ctx.button("register.btn_link", B.REG_LINK), cancel(ctx)))]
-
-
 @dialog.step(states=(APPLY_ID,))
 def national_id(incoming: Incoming, ctx: Context) -> list[Reply]:
-    digits, retry = dialog.read_typed(incoming, ctx, read_national_id)
-    if digits is None:
-        return retry
-    digest = id_hash(ctx, digits)
-    if membership.is_on_roster(ctx.session, digest):
-        return _suggest_link(ctx)
-    data = dialog.load(ctx)
-    data.id_hash, data.id_last4 = digest, digits[-4:]
-    return dialog.advance(ctx, data)
+    """Whether the ID is on a roster is not said here (nor anywhere): see `confirm`."""
+    def keep(data: RegistrationData, digits: str) -> None:
+        data.id_hash, data.id_last4 = id_hash(ctx, digits), digits[-4:]
+
+    return dialog.take_typed(incoming, ctx, read_national_id, keep)
 
 
 @dialog.step(states=(APPLY_BIRTH,))
@@ -168,15 +159,16 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
     application = membership.Application(
         fund_id=chosen.id, first_name=data.first_name, last_name=data.last_name, id_hash=data.id_hash,
         id_last4=data.id_last4, birth_date=data.birth_date, phone=data.phone, consent_at=data.consent_at)
+    if linking.channel_busy(ctx.session, ctx.account.channel, ctx.now):  # stay: confirm again later
+        return dialog.reprompt(ctx, ctx.t("register.link_busy"))
     try:
-        member = membership.apply(ctx.session, ctx.account, application,
-                                  actor=accounts.chat_actor(ctx.account), at=ctx.now, today=ctx.today)
-    except AlreadyOnRoster:  # applied or imported meanwhile
-        ctx.clear_state()
-        return _suggest_link(ctx)
+        membership.apply(ctx.session, ctx.account, application, actor=accounts.chat_actor(ctx.account),
+                         at=ctx.now, today=ctx.today)
     except NotFound:
         return dialog.enter(ctx, APPLY_DISTRICT, data)
+    # The same answer when the ID was on a roster already (no record made, the committee told):
+    # what an applicant reads must not say who is on a roster.
     ctx.clear_state()
-    text = ctx.t("register.applied", fund=chosen.name(ctx.locale), phone=mask_phone(member.phone or ""),
+    text = ctx.t("register.applied", fund=chosen.name(ctx.locale), phone=mask_phone(data.phone),
                  dues=format_baht(chosen.dues_per_month, ctx.locale))
     return [menu_reply(ctx, text)]

@@ -15,6 +15,7 @@ CHOOSE = "reg.choose"
 LINK_CONSENT = "reg.link.consent"
 LINK_ID = "reg.link.id"
 LINK_BIRTH = "reg.link.birth"
+LINK_PHONE = "reg.link.phone"
 APPLY_CONSENT = "reg.apply.consent"
 APPLY_NAME = "reg.apply.name"
 APPLY_ID = "reg.apply.id"
@@ -59,6 +60,7 @@ class RegistrationData:
 
     def forget_id(self) -> None:
         self.id_hash = self.id_last4 = None
+        self.birth_date = None
 
     @property
     def has_contact_details(self) -> bool:

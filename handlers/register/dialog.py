@@ -132,7 +132,7 @@ def step(*, states: tuple[str, ...] = (), postbacks: tuple[str, ...] = (),
          intents: tuple[str, ...] = ()) -> Callable[[HandlerFunc], HandlerFunc]:
     """A registration handler: the router reaches it by state or button, and its buttons keep the
     dialog open. Every one first refuses a group chat (a national ID must never be typed where
-    others read it) and a chat that is linked already."""
+    others read it), a chat that is linked already, and one whose link waits for the committee."""
 
     def wrap(func: HandlerFunc) -> HandlerFunc:
         @wraps(func)
@@ -141,6 +141,9 @@ def step(*, states: tuple[str, ...] = (), postbacks: tuple[str, ...] = (),
                 return [Text(ctx.t("menu.private_only"))]
             if ctx.member is not None:
                 return already_linked(ctx)
+            if ctx.account.pending_member_id is not None:  # waits for the committee
+                leave(ctx)
+                return [menu_reply(ctx, ctx.t("register.link_waiting"))]
             return func(incoming, ctx)
 
         return handles(states=states, postbacks=postbacks, intents=intents, dialog=DIALOG)(guarded)

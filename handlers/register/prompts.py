@@ -57,6 +57,15 @@ def phone(ctx: Context, data: RegistrationData) -> Prompt:
     return Text(text, (cancel(ctx),), request_contact=shareable)
 
 
+def link_phone(ctx: Context, data: RegistrationData) -> Prompt:
+    """The phone number on file, typed to be compared: the one on file is never shown."""
+    text = ctx.t("register.ask_link_phone")
+    shareable = ctx.account.channel == "telegram"
+    if shareable:
+        text += "\n" + ctx.t("register.ask_phone_telegram")
+    return Text(text, (cancel(ctx),), request_contact=shareable)
+
+
 def district(ctx: Context, data: RegistrationData) -> Prompt:
     funds = all_funds(ctx)
     labels = [district_label(ctx, funds, d) for d in data.districts]

@@ -7,7 +7,7 @@ from handlers.base import Context, Incoming, Reply, Text, handles
 from handlers.register import dialog
 from handlers.register.data import APPLY_CONSENT, APPLY_ID, CHOOSE, LINK_CONSENT, RegistrationData
 from handlers.register.link import paused_reply
-from services import membership
+from services import linking
 
 
 @dialog.step(postbacks=(B.REGISTER,), intents=("register",))
@@ -17,12 +17,13 @@ def start(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 @dialog.step(states=(CHOOSE,), postbacks=(B.REG_LINK, B.REG_APPLY))
 def choose(incoming: Incoming, ctx: Context) -> list[Reply]:
-    """Either path starts here, or "link instead" when the ID typed to apply is on a roster."""
+    """Either path starts here. (A "link instead" button at the apply path's ID step, which older
+    versions showed for an ID on a roster, still works; nothing offers it now.)"""
     if dialog.elsewhere_in_dialog(ctx, CHOOSE, APPLY_ID):
         return dialog.stale(ctx)
     choice = incoming.postback or dialog.typed_button(ctx, incoming.text or "")
     if choice == B.REG_LINK:
-        until = membership.link_paused_until(ctx.account, ctx.now)
+        until = linking.chat_paused_until(ctx.account, ctx.now)
         if until is not None:
             return paused_reply(ctx, until, "register.link_paused")
         return dialog.enter(ctx, LINK_CONSENT, RegistrationData())

@@ -25,6 +25,7 @@ from handlers.register.data import (
     LINK_BIRTH,
     LINK_CONSENT,
     LINK_ID,
+    LINK_PHONE,
     RegistrationData,
 )
 
@@ -47,6 +48,9 @@ LINK_PATH = (
     Step(LINK_CONSENT, prompts.link_consent, brief="register.consent_again"),
     Step(LINK_ID, prompts.national_id),
     Step(LINK_BIRTH, prompts.birth_date),
+    # The phone on file, a second secret; a member without one waits for the committee instead
+    # (decided at the birth date, see `link`).
+    Step(LINK_PHONE, prompts.link_phone),
 )
 
 APPLY_PATH = (

@@ -28,10 +28,11 @@ import urllib.request
 import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.fakes.line_http import Handler as _Handler
+from tests.fakes.line_http import Server as _Server
 from tests.fakes.line_limits import LimitChecker
 from tests.fakes.line_richmenus import RichMenus
 
@@ -85,10 +86,13 @@ class FakeLine(RichMenus):
         self.counts: dict[str, int] = defaultdict(int)
         self._failures: dict[str, deque[tuple[int, dict]]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
+        self._late: dict[str, deque[float]] = defaultdict(deque)
+        self._in_flight = 0
+        self._idle = threading.Condition()
         self._lock = threading.Lock()
         self._api = None
         self._limits = LimitChecker()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -145,7 +149,21 @@ class FakeLine(RichMenus):
                 self._failures[operation].append((status, body))
 
     def delay(self, operation: str, seconds: float) -> None:
+        """Every call of `operation` waits `seconds` before LINE acts on it."""
         self._delays[operation] = seconds
+
+    def answer_late(self, operation: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `operation` take effect at once (a reply is delivered and its
+        token used) but their answer comes `seconds` later: a client that gave up before then
+        cannot know the request went through."""
+        with self._lock:
+            self._late[operation].extend([seconds] * times)
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every request received has been answered (late ones included)."""
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._in_flight == 0, timeout):
+                raise AssertionError("the fake LINE is still answering requests")
 
     def add_profile(self, user_id: str, display_name: str, language: str = "th") -> None:
         self.profiles[user_id] = {"userId": user_id, "displayName": display_name, "language": language}
@@ -173,14 +191,23 @@ class FakeLine(RichMenus):
                client: tuple[str, int]) -> tuple[int, dict[str, str], bytes]:
         path_only = path.split("?", 1)[0]
         rec = Recorded(method, path_only, None, headers, body, None, client=client)
-        status, extra_headers, payload = self._dispatch(rec)
-        rec.status = status
-        with self._lock:
-            self.requests.append(rec)
-            if rec.operation:
-                self.counts[rec.operation] += 1
-            if rec.errors:
-                self.errors.extend(f"{method} {path_only}: {e}" for e in rec.errors)
+        with self._idle:
+            self._in_flight += 1
+        try:
+            status, extra_headers, payload = self._dispatch(rec)
+            rec.status = status
+            with self._lock:
+                self.requests.append(rec)
+                if rec.operation:
+                    self.counts[rec.operation] += 1
+                if rec.errors:
+                    self.errors.extend(f"{method} {path_only}: {e}" for e in rec.errors)
+                late = self._late[rec.operation].popleft() if self._late.get(rec.operation) else 0.0
+            time.sleep(late)  # done and recorded; only the answer waits
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
         if isinstance(payload, bytes):
             return status, extra_headers, payload
         return status, {"Content-Type": "application/json", **extra_headers}, json.dumps(payload).encode()
@@ -332,53 +359,3 @@ _FAST_ROUTES = [
     ("POST", r"/v2/bot/message/push", "pushMessage"),
     ("GET", r"/v2/bot/profile/[^/]+", "getProfile"),
 ]
-
-
-class _Server(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that gave up waiting (the bot's timeouts) closed the socket: nothing to report.
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as LINE's API servers do
-    # Headers and body go out in two writes: without TCP_NODELAY the body waits for the client's
-    # delayed ACK (40 ms) on a kept-alive connection, which real API servers do not make you wait.
-    disable_nagle_algorithm = True
-    owner: FakeLine
-    tls_context: Any = None
-
-    def setup(self) -> None:
-        if self.owner.rtt:
-            time.sleep(self.owner.rtt * (2 if self.tls_context is not None else 1))
-        if self.tls_context is not None:  # the handshake in this connection's own thread
-            self.request = self.tls_context.wrap_socket(self.request, server_side=True)
-        super().setup()
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            if self.tls_context is not None:
-                self.request.close()
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        status, extra, payload = self.owner.handle(self.command, self.path, headers, body,
-                                                   self.client_address[:2])
-        self.send_response(status)
-        for key, value in extra.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-        pass

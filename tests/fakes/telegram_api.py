@@ -33,6 +33,13 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the bot opens many connections at once; the default backlog is 5
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up waiting (the bot's time-outs) closed the socket: nothing to report.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 @dataclass(frozen=True)
 class Call:
@@ -46,6 +53,7 @@ class Failure:
     error_code: int
     description: str
     retry_after: int | None = None
+    after: int = 0  # calls of the method that succeed first
 
 
 class FakeTelegram:
@@ -57,6 +65,7 @@ class FakeTelegram:
         self.webhook: dict[str, Any] = {"url": "", "allowed_updates": None, "secret_token": None}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._failures: deque[Failure] = deque()
+        self._late: dict[str, float] = {}
         self._message_ids = iter(range(1000, 10**9))
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -100,9 +109,14 @@ class FakeTelegram:
     # --- scripting and reading -------------------------------------------------------------------
 
     def fail_next(self, method: str, error_code: int, description: str,
-                  retry_after: int | None = None, times: int = 1) -> None:
+                  retry_after: int | None = None, times: int = 1, after: int = 0) -> None:
+        """The next `times` calls of `method` (once `after` more have succeeded) fail."""
         for _ in range(times):
-            self._failures.append(Failure(method, error_code, description, retry_after))
+            self._failures.append(Failure(method, error_code, description, retry_after, after))
+
+    def answer_late(self, method: str, seconds: float) -> None:
+        """Calls of `method` take effect at once but are answered `seconds` later."""
+        self._late[method] = seconds
 
     def block_next_send(self) -> None:
         self.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
@@ -152,7 +166,10 @@ class FakeTelegram:
             self.calls.append(Call(method, params))
             self.errors += errors
             failure = next((f for f in self._failures if f.method == method), None)
-            if failure is not None and not errors:
+            if failure is not None and not errors and failure.after:
+                failure.after -= 1
+                failure = None
+            elif failure is not None and not errors:
                 self._failures.remove(failure)
         if errors:
             return self._reply(http, 400, {"ok": False, "error_code": 400,
@@ -174,6 +191,7 @@ class FakeTelegram:
         if problems:
             with self._lock:
                 self.errors += [f"fake's own answer: {p}" for p in problems]
+        time.sleep(self._late.get(method, 0.0))
         return self._reply(http, 200, {"ok": True, "result": result})
 
     def _parse(self, method: str, content_type: str, body: bytes) -> tuple[dict[str, Any], list[str]]:

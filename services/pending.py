@@ -1,0 +1,85 @@
+"""Links waiting for a committee member: listed, confirmed or rejected (the `kongtun links` commands).
+
+A chat waits when its details matched a member who has no phone on file to check, or when it applied
+with an ID already on a roster. Until confirmed it sees nothing of the member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.thai import mask_national_id
+from locales import translate
+from messaging.values import Text
+from models import ChatAccount, Fund, Member, audit
+from services import outbox
+from services.errors import NotFound
+from services.linking import link
+
+
+@dataclass(frozen=True)
+class PendingLink:
+    """What a committee member needs to decide, masked: never a full ID or phone."""
+
+    chat_account_id: int
+    channel: str
+    since: datetime | None
+    fund: str
+    member_no: str
+    name: str  # first name and the initial of the last name
+    national_id: str  # masked, last four digits only
+
+
+def _masked_name(member: Member) -> str:
+    return f"{member.first_name} {member.last_name[:1]}." if member.last_name else member.first_name
+
+
+def pending_links(session: Session, fund_code: str | None = None) -> list[PendingLink]:
+    query = (select(ChatAccount, Member, Fund)
+             .join(Member, Member.id == ChatAccount.pending_member_id)
+             .join(Fund, Fund.id == Member.fund_id)
+             .order_by(ChatAccount.pending_since, ChatAccount.id))
+    if fund_code is not None:
+        query = query.where(Fund.code == fund_code)
+    return [PendingLink(account.id, account.channel, account.pending_since, fund.code,
+                        member.member_no or "-", _masked_name(member),
+                        mask_national_id(member.national_id_last4))
+            for account, member, fund in session.execute(query).all()]
+
+
+def _pending(session: Session, chat_account_id: int) -> tuple[ChatAccount, Member]:
+    account = session.get(ChatAccount, chat_account_id)
+    if account is None or account.pending_member is None:
+        raise NotFound(f"no link waiting for chat account {chat_account_id}")
+    return account, account.pending_member
+
+
+def confirm_link(session: Session, chat_account_id: int, *, actor: str, at: datetime) -> Member:
+    """Link the chat to the member it asked for (moving the link from the member's other chat on the
+    same channel, which is told); the chat is told too."""
+    account, member = _pending(session, chat_account_id)
+    link(session, account, member, consent_at=account.consent_at or at, actor=actor, at=at, via="committee")
+    outbox.enqueue(session, key=f"link-confirmed:{account.id}:{int(at.timestamp())}", channel=account.channel,
+                   user_id=account.external_user_id, member_id=member.id, replies=[Text(translate(
+                       account.locale, "link.notice_confirmed", name=member.full_name,
+                       fund=member.fund.name(account.locale)))])
+    return member
+
+
+def reject_link(session: Session, chat_account_id: int, *, actor: str, at: datetime) -> Member:
+    """The chat is not linked; it is told to contact the committee, and may try again."""
+    account, member = _pending(session, chat_account_id)
+    account.pending_member_id = None
+    account.pending_member = None
+    account.pending_since = None
+    account.consent_at = account.consent_version = None
+    audit(session, actor, "member.link_rejected", "member", member.id, channel=account.channel,
+          chat_account=account.id)
+    outbox.enqueue(session, key=f"link-rejected:{account.id}:{int(at.timestamp())}", channel=account.channel,
+                   user_id=account.external_user_id, replies=[Text(translate(account.locale,
+                                                                             "link.notice_rejected"))])
+    return member

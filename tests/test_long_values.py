@@ -128,3 +128,16 @@ def test_fitting_values_are_kept_as_they_are():
     assert inbound.event_id("x" * 101) == inbound.event_id("x" * 101) != inbound.event_id("x" * 102)
     assert inbound.display_name("  สมหญิง   ใจดี ") == "สมหญิง ใจดี"
     assert inbound.display_name("\x00\n") is None
+
+
+@pytest.mark.parametrize(("kind", "where"), [("callback", "chat"), ("callback", "from"), ("message", "from")])
+@pytest.mark.parametrize("value", ["\r\n", "5012345678", True, 1.5])
+def test_a_telegram_id_that_is_not_an_integer_is_400(tg_app, tg_client, updates, fake_telegram, kind,
+                                                      where, value):
+    user = updates.user(5_012_345_678)
+    update = updates.callback(user, "menu") if kind == "callback" else updates.message(user, text="สวัสดี")
+    body = update["callback_query"] if kind == "callback" else update["message"]
+    (body["message"]["chat"] if where == "chat" else body["from"])["id"] = value
+    assert post_telegram(tg_client, update).status_code == 400
+    assert fake_telegram.calls_to("sendMessage") == []
+    assert counts(tg_app)["ChatAccount"] == 0

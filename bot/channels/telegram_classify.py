@@ -94,11 +94,13 @@ def classify(update: Update, bot_username: str | None) -> Action:
 def _from_callback(update: Update) -> Action:
     query = update.callback_query
     assert query is not None
-    if query.from_user is None or not isinstance(query.id, str):
+    if query.from_user is None or not isinstance(query.id, str) or not _is_id(query.from_user.id):
         raise MalformedUpdate("callback_query without id or from")
     message = query.message
     if message is None or message.chat is None:
         return Ignored("a button on an inline message")
+    if not _is_id(message.chat.id):
+        raise MalformedUpdate("callback_query on a message whose chat has no integer id")
     if not query.data:
         return Ignored("a callback without data")
     return Conversation(
@@ -115,11 +117,13 @@ def _from_callback(update: Update) -> Action:
 
 
 def _from_message(update: Update, message: Message, bot_username: str | None) -> Action:
-    if message.chat is None or not isinstance(message.chat.id, int):
+    if message.chat is None or not _is_id(message.chat.id):
         raise MalformedUpdate("message without chat")
     user = message.from_user
     if user is None or user.is_bot:
         return Ignored("a message from a channel, an anonymous admin or a bot")
+    if not _is_id(user.id):
+        raise MalformedUpdate("message from a user without an integer id")
     in_group = message.chat.type != ChatType.PRIVATE
     base: dict[str, Any] = {
         "channel": CHANNEL,
@@ -154,6 +158,11 @@ def _from_message(update: Update, message: Message, bot_username: str | None) ->
         return Conversation(Incoming(postback=COMMAND_POSTBACKS[name], **base), message.chat.id)
     # An unknown command: the router reads it as text (and says it did not understand).
     return Conversation(Incoming(text=f"/{name} {payload or ''}".strip(), **base), message.chat.id)
+
+
+def _is_id(value: object) -> bool:
+    """Telegram's user and chat ids are integers (a bool is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def normalize_phone(raw: str) -> str:

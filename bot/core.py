@@ -142,6 +142,9 @@ class Core:
         got it would get it twice. False when nothing was written (kept already, or the database
         failed: then the error is logged).
         """
+        if not inbound.user_id_fits(to):
+            log.info("a %s answer to a chat id that cannot be stored was not kept", channel)
+            return False
         try:
             with self.Session() as session, session.begin():
                 account = accounts.find_account(session, channel, to)  # none for a group

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from bot import inbound
 from locales import translate
-from messaging.values import Incoming
-from models import AuditLog, ChatAccount, DialogState, ProcessedEvent
+from messaging.values import Incoming, Text
+from models import AuditLog, ChatAccount, DialogState, OutboxMessage, ProcessedEvent
 from tests.fakes import line_webhook as wh
 from tests.fakes.telegram_updates import SECRET_HEADER, WEBHOOK_SECRET
 
@@ -141,3 +141,12 @@ def test_a_telegram_id_that_is_not_an_integer_is_400(tg_app, tg_client, updates,
     assert post_telegram(tg_client, update).status_code == 400
     assert fake_telegram.calls_to("sendMessage") == []
     assert counts(tg_app)["ChatAccount"] == 0
+
+
+def test_an_answer_to_a_chat_id_no_column_holds_is_not_kept_and_nothing_fails(app, caplog):
+    core = app.extensions["kongtun"]
+    kept = core.keep_answer("line", "C" * 301, [Text("สวัสดี")], event_id="E" * 300, reason="reply_failed")
+    assert kept is False
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    with core.Session() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0

@@ -45,6 +45,21 @@ def normalize_text(text: str) -> str:
     return " ".join(to_arabic_digits(text).casefold().split())
 
 
+# Said at the end of a request to be polite (or friendly); they never change which command it is.
+_POLITE_TAIL = re.compile(
+    r"(?:\s*(?:ครับผม|ครับ|คร้าบ+|ค้าบ+|คับ|ฮะ|ฮ้ะ|ค่ะ+|คะ+|ค่า+|คร่ะ|จ้ะ|จ้า+|จ๊ะ|จ๋า|นะ+|น้ะ|น้า+|เด้อ|เนาะ|"
+    r"หน่อย|ด้วย|ก่อน|please|pls|plz)|[\s!?.~ๆ,]+)+$")
+_POLITE_HEAD = re.compile(r"^(?:ขอ(?!บ)|please\s+)(?=\S)")
+
+
+def strip_polite(said: str) -> str:
+    """A normalized request without its polite particles: "ยกเลิกค่ะ", "ไม่เอาแล้วนะคะ", "ขอยกเลิกครับ"
+    are "ยกเลิก" and "ไม่เอาแล้ว". Only for comparing with command words: a text that is nothing
+    but particles ("ค่ะ") stays as it is."""
+    stripped = _POLITE_HEAD.sub("", _POLITE_TAIL.sub("", said))
+    return stripped or said
+
+
 # --- national ID -------------------------------------------------------------------------------
 
 def national_id_check_digit(first12: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from domain.thai import format_date, mask_national_id, mask_phone
 from handlers import buttons as B
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, handles
+from handlers.intents import said
 from handlers.menu import menu_reply
 from locales import translate
 from models import ChatAccount
@@ -17,9 +19,26 @@ from services import accounts
 CHANNEL_NAMES = {"line": "LINE", "telegram": "Telegram", "simulator": "Simulator"}
 
 
+# A language named in what was typed: "English", "ภาษาไทยค่ะ", "เปลี่ยนเป็นภาษาอังกฤษ".
+_NAMED = {
+    "en": re.compile(r"english|อังกฤษ|(?<![a-z])eng?(?![a-z])"),
+    "th": re.compile(r"ไทย|(?<![a-z])th(?:ai)?(?![a-z])"),
+}
+
+
+def typed_language(text: str) -> str | None:
+    """The one language a typed text names, or None (none, or both: "ภาษา / language")."""
+    words = said(text)
+    named = [code for code, pattern in _NAMED.items() if pattern.search(words)]
+    return named[0] if len(named) == 1 else None
+
+
 @handles(postbacks=(B.LANGUAGE, B.LANGUAGE_SET), intents=("language",))
 def language(incoming: Incoming, ctx: Context) -> list[Reply]:
-    choice = (incoming.postback or "").removeprefix(B.LANGUAGE_SET)
+    if incoming.postback:
+        choice: str | None = incoming.postback.removeprefix(B.LANGUAGE_SET)
+    else:
+        choice = typed_language(incoming.text or "")
     if choice in accounts.LANGUAGES:
         accounts.set_language(ctx.session, ctx.account, choice, actor=accounts.chat_actor(ctx.account))
         return [menu_reply(ctx, ctx.t("settings.language_set"))]

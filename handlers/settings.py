@@ -88,14 +88,25 @@ def _local_day(ctx: Context, moment: datetime) -> date:
     return moment.astimezone(ctx.now.tzinfo).date()
 
 
-@handles(postbacks=(B.DELETE, B.DELETE_YES), intents=("deletedata",))
+CONFIRM_DELETE = "del.confirm"  # the question was asked in this chat: only then does "yes" delete
+
+
+@handles(postbacks=(B.DELETE, B.DELETE_YES), intents=("deletedata",), dialog="del")
 def delete_my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
     if incoming.in_group:
         return [Text(ctx.t("menu.private_only"))]
-    if incoming.postback != B.DELETE_YES:
+    member_id = ctx.member.id if ctx.member else None
+    asked = ctx.state_name == CONFIRM_DELETE and ctx.state_data.get("member_id") == member_id
+    if incoming.postback != B.DELETE_YES or not asked:
+        # Asking is the only way to a deletion: a "yes" this chat was never asked for (typed,
+        # forged, from an old message, after a timeout or for another link) asks first.
+        ctx.set_state(CONFIRM_DELETE, {"member_id": member_id})
         key = "settings.delete_confirm_member" if ctx.member else "settings.delete_confirm_guest"
-        return [Text(ctx.t(key), (ctx.button("settings.btn_delete_yes", B.DELETE_YES),
-                                  ctx.button("menu.btn_cancel", B.CANCEL)))]
+        text = ctx.t(key)
+        if incoming.postback == B.DELETE_YES:
+            text = f"{ctx.t('settings.delete_ask_first')}\n\n{text}"
+        return [Text(text, (ctx.button("settings.btn_delete_yes", B.DELETE_YES),
+                            ctx.button("menu.btn_cancel", B.CANCEL)))]
     locale = ctx.locale
     removed = accounts.forget_chat(ctx.session, ctx.account, actor=accounts.chat_actor(ctx.account),
                                    at=ctx.now)

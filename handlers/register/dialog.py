@@ -10,11 +10,20 @@ from handlers import buttons as B
 from handlers.base import Card, Context, HandlerFunc, Incoming, Reply, Text, handles
 from handlers.intents import said
 from handlers.menu import menu_reply
-from handlers.register.data import DIALOG, RegistrationData
+from handlers.register.data import (
+    APPLY_CONSENT,
+    APPLY_NAME,
+    CHOOSE,
+    DIALOG,
+    LINK_CONSENT,
+    LINK_ID,
+    RegistrationData,
+)
 from handlers.register.steps import STATES, STEPS, after
 from models import MemberStatus
 
 T = TypeVar("T")
+_NOTHING_TYPED_YET = frozenset({CHOOSE, LINK_CONSENT, LINK_ID, APPLY_CONSENT, APPLY_NAME})
 
 
 def load(ctx: Context) -> RegistrationData:
@@ -75,6 +84,12 @@ def stale(ctx: Context) -> list[Reply]:
     timed_out = str(ctx.extras.get("expired_dialog", "")).startswith(DIALOG + ".")
     return [Text(ctx.t("register.expired" if timed_out else "dialog.registration_ended"),
                  (ctx.button("menu.btn_register", B.REGISTER), ctx.button("menu.btn_menu", B.MENU)))]
+
+
+def has_typed_answers(ctx: Context) -> bool:
+    """Whether the open registration holds answers the member typed: "register" pressed again
+    then goes on with it rather than starting over. Before the first typed answer nothing is lost."""
+    return ctx.state_name in STATES and ctx.state_name not in _NOTHING_TYPED_YET
 
 
 def resume(ctx: Context) -> list[Reply]:

@@ -5,46 +5,16 @@ from __future__ import annotations
 from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply, Text, handles
 from handlers.register import dialog
-from handlers.register.data import (
-    APPLY_CONSENT,
-    APPLY_ID,
-    APPLY_NAME,
-    CHOOSE,
-    DIALOG,
-    LINK_CONSENT,
-    LINK_ID,
-    RegistrationData,
-)
+from handlers.register.data import APPLY_CONSENT, APPLY_ID, CHOOSE, LINK_CONSENT, RegistrationData
 from handlers.register.link import paused_reply
-from handlers.register.steps import STATES
-from handlers.router import WAITING
 from services import membership
-
-# Steps before anything has been typed: "register" pressed there starts afresh, nothing is lost.
-_NOTHING_TYPED_YET = frozenset({CHOOSE, LINK_CONSENT, LINK_ID, APPLY_CONSENT, APPLY_NAME})
 
 
 @dialog.step(postbacks=(B.REGISTER,), intents=("register",))
 def start(incoming: Incoming, ctx: Context) -> list[Reply]:
-    if ctx.state_name in STATES and ctx.state_name not in _NOTHING_TYPED_YET:
+    if dialog.has_typed_answers(ctx):
         return dialog.resume(ctx)  # begun earlier and waiting: go on, what was typed is kept
     return dialog.enter(ctx, CHOOSE, RegistrationData())
-
-
-@dialog.step(postbacks=(B.REG_RESUME,))
-def resume(incoming: Incoming, ctx: Context) -> list[Reply]:
-    """"Continue registering", after looking at the menu in the middle of it."""
-    if ctx.state_name not in STATES:
-        return dialog.stale(ctx)
-    return dialog.resume(ctx)
-
-
-@handles(intents=(WAITING + DIALOG,))
-def waiting(incoming: Incoming, ctx: Context) -> list[Reply]:
-    """The registration stays open under another feature's answer: say how to go back to it."""
-    if incoming.in_group or ctx.member is not None:
-        return []
-    return dialog.waiting_note(ctx)
 
 
 @dialog.step(states=(CHOOSE,), postbacks=(B.REG_LINK, B.REG_APPLY))

@@ -88,13 +88,9 @@ def mask_national_id(last4: str) -> str:
 
 # --- phone -------------------------------------------------------------------------------------
 
-def parse_mobile(text: str) -> str | None:
-    """A Thai mobile number as E.164 (+66812345678), or None.
-
-    The number is read by `phonenumbers` (region TH), which knows the ranges: 06, 08 and 09 are
-    mobiles except the VoIP ranges (060, 068), and '+66 (0) 81 ...' is the same number. Only
-    digits and the usual separators may be typed around it.
-    """
+def _thai_number(text: str) -> phonenumbers.PhoneNumber | None:
+    """A valid Thai number of any kind, read by `phonenumbers`; only digits and the usual
+    separators may be typed around it."""
     cleaned = to_arabic_digits(text).strip()
     if not re.fullmatch(r"\+?[0-9\s\-().]{8,24}", cleaned):
         return None
@@ -104,7 +100,25 @@ def parse_mobile(text: str) -> str | None:
         return None
     if number.country_code != 66 or not phonenumbers.is_valid_number(number):
         return None
-    if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
+    return number
+
+
+def phone_national_number(text: str) -> str | None:
+    """The national significant digits of any valid Thai number ('812345678' for '+66 (0)81-234-5678'
+    or '๐๘๑๒๓๔๕๖๗๘'): for comparing a typed number with one on file, whatever the shapes."""
+    number = _thai_number(text)
+    return str(number.national_number) if number is not None else None
+
+
+def parse_mobile(text: str) -> str | None:
+    """A Thai mobile number as E.164 (+66812345678), or None.
+
+    The number is read by `phonenumbers` (region TH), which knows the ranges: 06, 08 and 09 are
+    mobiles except the VoIP ranges (060, 068), and '+66 (0) 81 ...' is the same number. Only
+    digits and the usual separators may be typed around it.
+    """
+    number = _thai_number(text)
+    if number is None or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

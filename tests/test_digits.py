@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from domain.thai import normalize_text, parse_mobile, parse_national_id, to_arabic_digits
+from domain.thai import (
+    normalize_text,
+    parse_mobile,
+    parse_national_id,
+    phone_national_number,
+    to_arabic_digits,
+)
 from models import Member
 from tests.registration import ROSTER_ID, build_roster, state, walk_apply, walk_link
 
@@ -37,6 +43,19 @@ def test_voip_ranges_are_not_mobiles(text):
                                   "0812345678 / 0891234567", "+1 415 555 0100"])
 def test_other_scripts_text_around_or_foreign_numbers_are_refused(text):
     assert parse_mobile(text) is None
+
+
+@pytest.mark.parametrize(("text", "digits"), [
+    ("+66 (0)81-234-5678", "812345678"), ("๐๘๑๒๓๔๕๖๗๘", "812345678"), ("081234567８", "812345678"),
+    ("02-123-4567", "21234567"), ("060-123-4567", "601234567"),
+])
+def test_any_thai_number_reads_as_its_national_digits(text, digits):
+    assert phone_national_number(text) == digits
+
+
+@pytest.mark.parametrize("text", ["+1 415 555 0100", "12345", "0812345678".translate(ARABIC_INDIC), ""])
+def test_what_is_not_a_thai_number_has_no_national_digits(text):
+    assert phone_national_number(text) is None
 
 
 def test_a_national_id_in_arabic_indic_digits_is_refused_and_full_width_is_read():

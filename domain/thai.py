@@ -9,6 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
+import phonenumbers
 from babel.dates import get_month_names
 
 BE_OFFSET = 543
@@ -16,14 +17,47 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
+@cache
+def _compatible(ch: str) -> str:
+    """`ch` as NFKC has it, where that is plain ASCII: a full-width digit, letter or sign, a bold
+    mathematical digit. Anything else stays, so Thai text is never decomposed (NFKC would split
+    sara am) and digits of other scripts (Arabic-Indic, ...) stay what they are and are refused
+    where a number is read."""
+    if ch.isascii():
+        return ch
+    folded = unicodedata.normalize("NFKC", ch)
+    if folded.isascii() and (unicodedata.category(ch) == "Nd" or "\uff01" <= ch <= "\uff5e"):
+        return folded
+    return ch
+
+
 def to_arabic_digits(text: str) -> str:
-    return text.translate(_THAI_DIGITS)
+    """Thai digits and full-width (NFKC) digits and signs as ASCII: '๐๘๑' and '０８１' read as '081'."""
+    text = text.translate(_THAI_DIGITS)
+    if text.isascii():
+        return text
+    return "".join(map(_compatible, text))
 
 
 def normalize_text(text: str) -> str:
     """What matching sees: NFC, no zero-width characters, Arabic digits, folded case and spaces."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     return " ".join(to_arabic_digits(text).casefold().split())
+
+
+# Said at the end of a request to be polite (or friendly); they never change which command it is.
+_POLITE_TAIL = re.compile(
+    r"(?:\s*(?:ครับผม|ครับ|คร้าบ+|ค้าบ+|คับ|ฮะ|ฮ้ะ|ค่ะ+|คะ+|ค่า+|คร่ะ|จ้ะ|จ้า+|จ๊ะ|จ๋า|นะ+|น้ะ|น้า+|เด้อ|เนาะ|"
+    r"หน่อย|ด้วย|ก่อน|please|pls|plz)|[\s!?.~ๆ,]+)+$")
+_POLITE_HEAD = re.compile(r"^(?:ขอ(?!บ)|please\s+)(?=\S)")
+
+
+def strip_polite(said: str) -> str:
+    """A normalized request without its polite particles: "ยกเลิกค่ะ", "ไม่เอาแล้วนะคะ", "ขอยกเลิกครับ"
+    are "ยกเลิก" and "ไม่เอาแล้ว". Only for comparing with command words: a text that is nothing
+    but particles ("ค่ะ") stays as it is."""
+    stripped = _POLITE_HEAD.sub("", _POLITE_TAIL.sub("", said))
+    return stripped or said
 
 
 # --- national ID -------------------------------------------------------------------------------
@@ -36,7 +70,7 @@ def national_id_check_digit(first12: str) -> int:
 def parse_national_id(text: str) -> str | None:
     """The 13 digits if `text` is a valid Thai national ID (dashes, spaces, Thai digits allowed)."""
     digits = re.sub(r"[\s\-.]", "", to_arabic_digits(text))
-    if not re.fullmatch(r"\d{13}", digits) or digits[0] in "09":
+    if not re.fullmatch(r"[0-9]{13}", digits) or digits[0] in "09":
         return None
     if national_id_check_digit(digits[:12]) != int(digits[12]):
         return None
@@ -54,16 +88,39 @@ def mask_national_id(last4: str) -> str:
 
 # --- phone -------------------------------------------------------------------------------------
 
-def parse_mobile(text: str) -> str | None:
-    """A Thai mobile number as E.164 (+66812345678), or None."""
-    digits = re.sub(r"[\s\-().]", "", to_arabic_digits(text))
-    if digits.startswith("+66"):
-        digits = "0" + digits[3:].removeprefix("0")  # "+66 081..." is typed too
-    elif digits.startswith("66") and len(digits) in (11, 12):
-        digits = "0" + digits[2:].removeprefix("0")
-    if not re.fullmatch(r"0[689]\d{8}", digits):
+def _thai_number(text: str) -> phonenumbers.PhoneNumber | None:
+    """A valid Thai number of any kind, read by `phonenumbers`; only digits and the usual
+    separators may be typed around it."""
+    cleaned = to_arabic_digits(text).strip()
+    if not re.fullmatch(r"\+?[0-9\s\-().]{8,24}", cleaned):
         return None
-    return "+66" + digits[1:]
+    try:
+        number = phonenumbers.parse(cleaned, "TH")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 66 or not phonenumbers.is_valid_number(number):
+        return None
+    return number
+
+
+def phone_national_number(text: str) -> str | None:
+    """The national significant digits of any valid Thai number ('812345678' for '+66 (0)81-234-5678'
+    or '๐๘๑๒๓๔๕๖๗๘'): for comparing a typed number with one on file, whatever the shapes."""
+    number = _thai_number(text)
+    return str(number.national_number) if number is not None else None
+
+
+def parse_mobile(text: str) -> str | None:
+    """A Thai mobile number as E.164 (+66812345678), or None.
+
+    The number is read by `phonenumbers` (region TH), which knows the ranges: 06, 08 and 09 are
+    mobiles except the VoIP ranges (060, 068), and '+66 (0) 81 ...' is the same number. Only
+    digits and the usual separators may be typed around it.
+    """
+    number = _thai_number(text)
+    if number is None or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def mask_phone(e164: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.dues import DuesStatus
 from domain.thai import format_date, format_month
 from handlers import buttons as B
 from handlers.base import Card, Context, Incoming, Reply, Row, handles
@@ -23,35 +24,44 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
     fund = member.fund
     loc = ctx.locale
     dues = member_dues(ctx.session, member, ctx.today)
+    pending = member.status == MemberStatus.PENDING
+    active = member.status == MemberStatus.ACTIVE
+    ended = not pending and not active  # lapsed, resigned or deceased on the roster
 
     rows = [
         Row(ctx.t("account.member"), member.full_name),
         Row(ctx.t("account.member_no"), member.member_no or ctx.t("account.no_number_yet")),
         Row(ctx.t("account.fund"), fund.name(loc)),
         Row(ctx.t("account.status"), ctx.t(f"common.status_{member.status.value}")),
-        Row(ctx.t("account.joined"),
-            f"{format_date(member.joined_on, loc)} ({format_duration(member.joined_on, ctx.today, loc)})"),
-        Row(ctx.t("account.dues"), ctx.t("account.dues_value", amount=baht(fund.dues_per_month, loc))),
     ]
-    if dues.paid_through:
-        rows.append(Row(ctx.t("account.paid_through"), format_month(*dues.paid_through, loc)))
+    if pending:  # an application: nothing is owed before the committee approves it
+        rows += [
+            Row(ctx.t("account.applied"), format_date(member.joined_on, loc)),
+            Row(ctx.t("account.dues"), ctx.t("account.dues_after_approval",
+                                             amount=baht(fund.dues_per_month, loc))),
+            Row(ctx.t("account.arrears"), ctx.t("account.no_arrears")),
+        ]
     else:
-        rows.append(Row(ctx.t("account.paid_through"), ctx.t("account.nothing_paid")))
-    if dues.arrears_months:
-        behind = count_text(loc, "month", dues.arrears_months)
-        rows.append(Row(ctx.t("account.arrears"), ctx.t(
-            "account.arrears_value", months=behind, amount=baht(dues.arrears_baht, loc))))
-    else:
-        rows.append(Row(ctx.t("account.arrears"), ctx.t("account.no_arrears")))
-    rows.append(Row(ctx.t("account.total_paid"), baht(dues.total_paid, loc)))
+        since = format_duration(member.joined_on, ctx.today, loc)
+        rows += [
+            Row(ctx.t("account.joined"), f"{format_date(member.joined_on, loc)} ({since})"),
+            Row(ctx.t("account.dues"), ctx.t("account.dues_value", amount=baht(fund.dues_per_month, loc))),
+            Row(ctx.t("account.paid_through"), format_month(*dues.paid_through, loc)
+                if dues.paid_through else ctx.t("account.nothing_paid")),
+            Row(ctx.t("account.arrears"), _arrears(ctx, dues, ended)),
+        ]
+    if not pending or dues.total_paid:
+        rows.append(Row(ctx.t("account.total_paid"), baht(dues.total_paid, loc)))
 
     notes = []
-    if member.status == MemberStatus.PENDING:
-        notes.append(ctx.t("account.pending_note"))
-    elif member.status == MemberStatus.ACTIVE:
-        if dues.lapsed:
-            notes.append(ctx.t("account.lapsed_note", months=fund.lapse_after_missed_months))
-        elif dues.lapse_warning and dues.lapse_on:
+    if pending:
+        notes += [ctx.t("account.pending_note"), ctx.t("account.pending_no_dues")]
+    elif ended:
+        notes.append(ctx.t("account.ended_note", status=ctx.t(f"common.status_{member.status.value}")))
+    elif dues.lapsed:  # the dues record ended it; the committee has not marked it yet
+        notes.append(ctx.t("account.lapsed_note", months=fund.lapse_after_missed_months))
+    else:
+        if dues.lapse_warning and dues.lapse_on:
             # The membership ends on lapse_on, so the last day to pay is the day before.
             last_day = dues.lapse_on - timedelta(days=1)
             notes.append(ctx.t("account.lapse_warning", date=format_date(last_day, loc),
@@ -63,9 +73,9 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
                                amount=baht(fund.dues_per_month, loc)))
         else:
             notes.append(ctx.t("account.all_paid"))
-    if member.status == MemberStatus.ACTIVE and (dues.arrears_months or dues.due_this_month):
-        how = fund.payment_info_en if loc == "en" else fund.payment_info_th
-        notes.append(ctx.t("account.how_to_pay", how=how or ctx.t("account.how_to_pay_default")))
+        if dues.arrears_months or dues.due_this_month:
+            how = fund.payment_info_en if loc == "en" else fund.payment_info_th
+            notes.append(ctx.t("account.how_to_pay", how=how or ctx.t("account.how_to_pay_default")))
 
     alt = ctx.t("account.alt", paid_through=format_month(*dues.paid_through, loc)
                 if dues.paid_through else ctx.t("account.nothing_paid"))
@@ -77,3 +87,14 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
                  ctx.button("menu.btn_menu", B.MENU)),
         alt_text=alt,
     )]
+
+
+def _arrears(ctx: Context, dues: DuesStatus, ended: bool) -> str:
+    """What is owed, in words; once the membership has ended, paying it would not bring it back."""
+    if ended:
+        return ctx.t("account.arrears_ended")
+    if not dues.arrears_months:
+        return ctx.t("account.no_arrears")
+    value = ctx.t("account.arrears_value", months=count_text(ctx.locale, "month", dues.arrears_months),
+                  amount=baht(dues.arrears_baht, ctx.locale))
+    return value + (ctx.t("account.arrears_lapsed") if dues.lapsed else "")

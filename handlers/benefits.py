@@ -14,20 +14,31 @@ from handlers.menu import require_member
 from handlers.queries import member_claims, member_dues
 from models import BenefitRule, MemberStatus
 
+# Why nothing can be claimed, for a member who is not active on the roster.
+_NOT_ACTIVE_REASON = {
+    MemberStatus.PENDING: "pending",
+    MemberStatus.LAPSED: "lapsed",
+    MemberStatus.RESIGNED: "ended",
+    MemberStatus.DECEASED: "ended",
+}
 
-def _verdict_text(ctx: Context, verdict, has_tiers: bool) -> str:
+
+def _verdict_text(ctx: Context, verdict, has_tiers: bool, status: MemberStatus) -> str:
     loc = ctx.locale
+    reason = verdict.reason
+    if reason == "not_member":
+        reason = _NOT_ACTIVE_REASON.get(status, reason)
     if verdict.status == Eligibility.ELIGIBLE:
         text = ctx.t("benefits.eligible")
         if has_tiers and verdict.amount is not None:
             text += " " + ctx.t("benefits.amount_now", amount=baht(verdict.amount, loc))
     elif verdict.status == Eligibility.FROM_DATE:
         text = ctx.t("benefits.from_date", date=format_date(verdict.from_date, loc),
-                     reason=ctx.t(f"benefits.reason_{verdict.reason}"))
+                     reason=ctx.t(f"benefits.reason_{reason}"))
         if has_tiers and verdict.amount is not None:
             text += " " + ctx.t("benefits.amount_then", amount=baht(verdict.amount, loc))
     else:
-        text = ctx.t("benefits.not_applicable", reason=ctx.t(f"benefits.reason_{verdict.reason}"))
+        text = ctx.t("benefits.not_applicable", reason=ctx.t(f"benefits.reason_{reason}"))
     if verdict.next_tier_on is not None and verdict.next_tier_amount is not None:
         text += "\n" + ctx.t("benefits.next_tier", date=format_date(verdict.next_tier_on, loc),
                              amount=baht(verdict.next_tier_amount, loc))
@@ -56,11 +67,16 @@ def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
         verdict = evaluate(to_rule(rule), active=active, lapsed=lapsed, joined_on=member.joined_on,
                            birth_date=member.birth_date, fund_waiting_days=fund.waiting_days,
                            on=ctx.today)
-        value = describe_amount(rule, loc) + "\n" + _verdict_text(ctx, verdict, bool(rule.tiers))
+        value = describe_amount(rule, loc) + "\n" + _verdict_text(ctx, verdict, bool(rule.tiers),
+                                                                  member.status)
         rows.append(Row(rule.name(loc), value))
 
     notes = [ctx.t("benefits.how_to_claim")]
-    if dues is not None and dues.arrears_months and not dues.lapsed:
+    if lapsed or member.status in (MemberStatus.LAPSED, MemberStatus.RESIGNED, MemberStatus.DECEASED):
+        notes = [ctx.t("benefits.ended_note")]  # nothing to claim: say whom to ask
+    elif member.status == MemberStatus.PENDING:
+        notes.insert(0, ctx.t("benefits.pending_note"))
+    elif dues is not None and dues.arrears_months:
         notes.insert(0, ctx.t("benefits.arrears_caveat",
                                     months=count_text(loc, "month", dues.arrears_months)))
     replies: list[Reply] = [Card(

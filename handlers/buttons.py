@@ -34,6 +34,7 @@ REG_DISTRICTS = "reg:dists"
 REG_DISTRICT = "reg:dist:"  # + index in the list shown
 REG_FUND = "reg:fund:"  # + fund code (or "#" + id when the code is not short ASCII)
 REG_CONFIRM = "reg:confirm"
+REG_RESUME = "reg:resume"  # back to the step the registration waits at
 REG_ANY = "reg:"  # a registration button from an older version: answered as stale
 
 # Buttons a person may press at any time, from a menu, a tile or a command.

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from domain.thai import normalize_text, strip_polite
+
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "account": (
         "เช็คยอด", "เช็กยอด", "เชคยอด", "ดูยอด", "ยอดเงิน", "ยอดของฉัน", "ยอดฉัน", "ยอด", "ค้าง",
@@ -29,7 +31,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "สมัคร", "สมัครสมาชิก", "สมัครกองทุน", "ลงทะเบียน", "เชื่อมบัญชี", "ผูกบัญชี",
         "register", "registration", "sign up", "join", "link",
     ),
-    "language": ("ภาษา", "เปลี่ยนภาษา", "english", "language", "ภาษาไทย", "thai"),
+    "language": ("ภาษา", "เปลี่ยนภาษา", "english", "language", "ภาษาไทย", "thai", "ภาษาอังกฤษ", "อังกฤษ"),
     "mydata": ("ข้อมูลของฉัน", "ข้อมูลส่วนตัว", "ข้อมูลฉัน", "my data", "privacy", "personal data"),
     "deletedata": (
         "ลบข้อมูล", "ลบข้อมูลของฉัน", "ลบข้อมูลส่วนตัว", "ลบบัญชี", "เลิกเชื่อม",
@@ -41,8 +43,17 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-CANCEL_WORDS = frozenset({"ยกเลิก", "เลิก", "ไม่เอาแล้ว", "cancel", "stop", "ออก"})
+CANCEL_WORDS = frozenset({
+    "ยกเลิก", "เลิก", "ไม่เอาแล้ว", "ไม่เอา", "ยกเลิกแล้ว", "ไม่ทำแล้ว", "พอแล้ว", "ออก",
+    "ยกเลิกการสมัคร", "ยกเลิกการลงทะเบียน", "ไม่สมัครแล้ว", "cancel", "stop", "quit",
+})
 MENU_WORDS = frozenset({"เมนู", "menu", "/menu", "/start", "กลับ", "เมนูหลัก"})
+
+
+def said(text: str) -> str:
+    """What a person said, as command words are compared with it: normalized, and without the
+    polite particles Thai speech ends with ("ยกเลิกค่ะ" is "ยกเลิก", "menu please" is "menu")."""
+    return strip_polite(normalize_text(text))
 
 
 @cache

@@ -1,4 +1,9 @@
-"""One router for every channel: button data first, then the open dialog, then free text."""
+"""One router for every channel: button data first, then the open dialog, then free text.
+
+A feature used in the middle of a dialog (a menu button, "เมนู" typed) is answered. A dialog that
+can wait, by claiming the intent `waiting:<dialog>` (registration does), stays open underneath and
+the answer ends with that handler's note on how to go back to it; any other dialog ends.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from types import ModuleType
 
 from domain.thai import normalize_text
 from handlers.base import Context, Incoming, Reply, Route
-from handlers.intents import CANCEL_WORDS, MENU_WORDS, detect_intent
+from handlers.intents import CANCEL_WORDS, MENU_WORDS, detect_intent, said
+
+WAITING = "waiting:"  # + a dialog's name: the intent of the note that the dialog is waiting
 
 
 class RouteConflict(Exception):
@@ -54,21 +61,21 @@ class Router:
             route = self.route_for_postback(incoming.postback)
             if route is None:
                 return self._intent("unknown", incoming, ctx)
-            # A button from another feature leaves the dialog, as a tap on the menu would.
-            # The cancel button is the exception: it must see the dialog it is cancelling.
+            # A button from another feature is answered aside from the dialog; the cancel button
+            # must see the dialog it is cancelling.
             is_cancel = route is self.intents.get("cancel")
             if ctx.state_name and not is_cancel and not _keeps(route, ctx.state_name):
-                ctx.clear_state()
+                return self._aside(route, incoming, ctx)
             return route.func(incoming, ctx)
 
-        if text and (text in CANCEL_WORDS or re.fullmatch(r"/?cancel", text)):
+        words = said(text)
+        if text and (words in CANCEL_WORDS or re.fullmatch(r"/?cancel", words)):
             return self._intent("cancel", incoming, ctx)
         if incoming.foreign_contact:  # refused the same way in a dialog or out of one; it stays open
             return self._intent("foreign_contact", incoming, ctx)
         if ctx.state_name:
-            if text in MENU_WORDS:
-                ctx.clear_state()
-                return self._intent("menu", incoming, ctx)
+            if words in MENU_WORDS:
+                return self._aside(self.intents["menu"], incoming, ctx)
             route = self.states.get(ctx.state_name)
             if route is not None:
                 return route.func(incoming, ctx)
@@ -80,6 +87,19 @@ class Router:
     def claims(self, data: str) -> bool:
         """Whether a handler answers this button data (menus, tiles and commands are checked)."""
         return self.route_for_postback(data) is not None
+
+    def _aside(self, route: Route, incoming: Incoming, ctx: Context) -> list[Reply]:
+        """Answer `route` in the middle of the open dialog: it waits underneath if it can."""
+        state = ctx.state_name
+        assert state is not None
+        waiting = self.intents.get(WAITING + state.split(".", 1)[0])
+        if waiting is None:
+            ctx.clear_state()
+            return route.func(incoming, ctx)
+        replies = route.func(incoming, ctx)
+        if ctx.state_name != state:  # the feature ended the dialog or began another one
+            return replies
+        return [*replies, *waiting.func(incoming, ctx)]
 
     def _intent(self, intent: str, incoming: Incoming, ctx: Context) -> list[Reply]:
         route = self.intents.get(intent) or self.intents["unknown"]

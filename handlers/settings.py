@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from domain.thai import format_date, mask_national_id, mask_phone
 from handlers import buttons as B
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, handles
+from handlers.intents import said
 from handlers.menu import menu_reply
 from locales import translate
 from models import ChatAccount
@@ -17,9 +19,26 @@ from services import accounts
 CHANNEL_NAMES = {"line": "LINE", "telegram": "Telegram", "simulator": "Simulator"}
 
 
+# A language named in what was typed: "English", "ภาษาไทยค่ะ", "เปลี่ยนเป็นภาษาอังกฤษ".
+_NAMED = {
+    "en": re.compile(r"english|อังกฤษ|(?<![a-z])eng?(?![a-z])"),
+    "th": re.compile(r"ไทย|(?<![a-z])th(?:ai)?(?![a-z])"),
+}
+
+
+def typed_language(text: str) -> str | None:
+    """The one language a typed text names, or None (none, or both: "ภาษา / language")."""
+    words = said(text)
+    named = [code for code, pattern in _NAMED.items() if pattern.search(words)]
+    return named[0] if len(named) == 1 else None
+
+
 @handles(postbacks=(B.LANGUAGE, B.LANGUAGE_SET), intents=("language",))
 def language(incoming: Incoming, ctx: Context) -> list[Reply]:
-    choice = (incoming.postback or "").removeprefix(B.LANGUAGE_SET)
+    if incoming.postback:
+        choice: str | None = incoming.postback.removeprefix(B.LANGUAGE_SET)
+    else:
+        choice = typed_language(incoming.text or "")
     if choice in accounts.LANGUAGES:
         accounts.set_language(ctx.session, ctx.account, choice, actor=accounts.chat_actor(ctx.account))
         return [menu_reply(ctx, ctx.t("settings.language_set"))]
@@ -73,14 +92,25 @@ def _local_day(ctx: Context, moment: datetime) -> date:
     return moment.astimezone(ctx.now.tzinfo).date()
 
 
-@handles(postbacks=(B.DELETE, B.DELETE_YES), intents=("deletedata",))
+CONFIRM_DELETE = "del.confirm"  # the question was asked in this chat: only then does "yes" delete
+
+
+@handles(postbacks=(B.DELETE, B.DELETE_YES), intents=("deletedata",), dialog="del")
 def delete_my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
     if incoming.in_group:
         return [Text(ctx.t("menu.private_only"))]
-    if incoming.postback != B.DELETE_YES:
+    member_id = ctx.member.id if ctx.member else None
+    asked = ctx.state_name == CONFIRM_DELETE and ctx.state_data.get("member_id") == member_id
+    if incoming.postback != B.DELETE_YES or not asked:
+        # Asking is the only way to a deletion: a "yes" this chat was never asked for (typed,
+        # forged, from an old message, after a timeout or for another link) asks first.
+        ctx.set_state(CONFIRM_DELETE, {"member_id": member_id})
         key = "settings.delete_confirm_member" if ctx.member else "settings.delete_confirm_guest"
-        return [Text(ctx.t(key), (ctx.button("settings.btn_delete_yes", B.DELETE_YES),
-                                  ctx.button("menu.btn_cancel", B.CANCEL)))]
+        text = ctx.t(key)
+        if incoming.postback == B.DELETE_YES:
+            text = f"{ctx.t('settings.delete_ask_first')}\n\n{text}"
+        return [Text(text, (ctx.button("settings.btn_delete_yes", B.DELETE_YES),
+                            ctx.button("menu.btn_cancel", B.CANCEL)))]
     locale = ctx.locale
     removed = accounts.forget_chat(ctx.session, ctx.account, actor=accounts.chat_actor(ctx.account),
                                    at=ctx.now)

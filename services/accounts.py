@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Beneficiary, ChatAccount, DialogState, Member, MemberStatus, audit
+from models import AuditLog, Beneficiary, ChatAccount, DialogState, LinkFailure, Member, MemberStatus, audit
 
 LANGUAGES = ("th", "en")
 
@@ -66,13 +66,24 @@ def set_language(session: Session, account: ChatAccount, locale: str, *, actor: 
           language=locale)
 
 
+def created_application(session: Session, account: ChatAccount, member: Member) -> bool:
+    """Whether this chat sent the application of `member` (the audit row of the application)."""
+    found = session.scalar(select(AuditLog.id).where(
+        AuditLog.action == "member.apply", AuditLog.entity == "member",
+        AuditLog.entity_id == str(member.id), AuditLog.actor == chat_actor(account)).limit(1))
+    return found is not None
+
+
 def forget_chat(session: Session, account: ChatAccount, *, actor: str, at: datetime) -> bool:
     """Delete this chat's data: the account and its dialog, and an application the committee never
-    approved if no other chat is linked to it. The fund's own records stay. True when an
-    application was removed."""
+    approved if this chat sent it and no other chat is linked to it. The fund's own records stay,
+    and so do the failed link attempts (counted per target ID; they lose only the chat's id). True
+    when an application was removed."""
     member: Member | None = account.member
+    member_id = member.id if member is not None else None
     removed_application = False
-    if member is not None and member.status == MemberStatus.PENDING:
+    if member is not None and member.status == MemberStatus.PENDING \
+            and created_application(session, account, member):
         others = session.scalar(select(ChatAccount.id).where(
             ChatAccount.member_id == member.id, ChatAccount.id != account.id))
         if others is None:
@@ -84,8 +95,10 @@ def forget_chat(session: Session, account: ChatAccount, *, actor: str, at: datet
             removed_application = True
     session.execute(delete(DialogState).where(
         DialogState.channel == account.channel, DialogState.external_user_id == account.external_user_id))
-    audit(session, actor, "chat.delete", "chat_account", account.id,
-          channel=account.channel, application_removed=removed_application)
+    session.execute(update(LinkFailure).where(LinkFailure.chat_account_id == account.id)
+                    .values(chat_account_id=None))
+    audit(session, actor, "chat.delete", "chat_account", account.id, channel=account.channel,
+          member_id=member_id, application_removed=removed_application)
     session.delete(account)
     return removed_application
 

@@ -19,8 +19,6 @@ whichever it is.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -29,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain.thai import to_arabic_digits
+from domain.thai import phone_national_number
 from locales import translate
 from messaging.values import Text
 from models import ChatAccount, Fund, LinkFailure, LinkLock, Member, MemberStatus, audit
@@ -241,23 +239,11 @@ def link(session: Session, account: ChatAccount, member: Member, *, consent_at: 
 
 # --- phone numbers ----------------------------------------------------------------------------------
 
-_PHONE_CHARS = re.compile(r"[\d\s\-().+]+")
-
-
 def phone_key(text: str) -> str | None:
     """A Thai phone number as its national significant digits (812345678), whatever way it was
-    typed or stored (+66 81..., 081-..., 66 (0)81..., full-width or Thai digits); None when it is
-    not a Thai number at all."""
-    text = to_arabic_digits(unicodedata.normalize("NFKC", text)).strip()
-    if not text or not _PHONE_CHARS.fullmatch(text):
-        return None
-    digits = re.sub(r"\D", "", text)
-    if digits.startswith("66") and (text.startswith("+") or len(digits) >= 10):
-        digits = digits[2:]
-    elif text.startswith("+"):
-        return None  # a foreign number
-    national = digits.removeprefix("0")
-    return national if 8 <= len(national) <= 9 else None
+    typed or stored (+66 81..., 081-..., 66 (0)81..., full-width or Thai digits), read by
+    `phonenumbers`; None when it is not a Thai number at all."""
+    return phone_national_number(text)
 
 
 # --- counting failures and locking --------------------------------------------------------------

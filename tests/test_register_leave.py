@@ -54,12 +54,23 @@ def test_cancel_at_every_step_leaves_and_stores_nothing(chat, db, roster, step, 
 
 
 @pytest.mark.parametrize("step", ["reg.apply.birth", "reg.apply.confirm", "reg.link.birth"])
-def test_a_button_from_another_feature_leaves_the_dialog(chat, db, roster, step):
+def test_a_button_from_another_feature_keeps_the_dialog_waiting(chat, db, roster, step):
+    (walk_link if step.startswith("reg.link") else walk_apply)(chat, step)
+    before = state(db)
+    chat.press("menu")
+    assert state(db) == before
+    assert "การลงทะเบียนของท่านยังรออยู่" in chat.text
+    assert {"reg:resume", "cancel"} <= data_of(chat)
+
+
+@pytest.mark.parametrize("step", ["reg.apply.birth", "reg.apply.confirm", "reg.link.birth"])
+def test_an_old_button_after_cancelling_says_the_registration_ended_not_timed_out(chat, db, roster, step):
     (walk_link if step.startswith("reg.link") else walk_apply)(chat, step)
     chat.press("menu")
+    chat.tap("ยกเลิกการลงทะเบียน")
     assert state(db) == (None, {})
     chat.press("reg:confirm")  # an old button from the summary
-    assert "หมดเวลา" in chat.text and "reg" in data_of(chat)
+    assert "จบไปแล้ว" in chat.text and "หมดเวลา" not in chat.text and "reg" in data_of(chat)
     assert count(db, Member) == 1 and account(db).member_id is None
 
 

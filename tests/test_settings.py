@@ -1,6 +1,6 @@
 """Language, my data and delete my data through the simulator."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -75,15 +75,17 @@ def test_delete_unlinks_but_keeps_the_fund_record(db, chat):
     assert "ลงทะเบียนก่อน" in chat.text
 
 
-def test_delete_removes_an_unapproved_application(db, chat):
-    with db() as s, s.begin():
-        applicant = make_member(s, make_fund(s), status=MemberStatus.PENDING, member_no=None,
-                                joined_on=date(2026, 11, 28))
-        link_chat(s, "U-test-1", applicant)
+def test_delete_removes_an_unapproved_application_this_chat_sent(db, chat):
+    from tests.registration import build_roster, walk_apply
+
+    build_roster(db)
+    walk_apply(chat, "reg.apply.confirm")
+    chat.tap("ยืนยัน")
+    chat.press("del")
     chat.press("del:yes")
     assert "ใบสมัคร" in chat.text
     with db() as s:
-        assert s.scalars(select(Member)).all() == []
+        assert s.scalars(select(Member).where(Member.status == MemberStatus.PENDING)).all() == []
 
 
 def test_group_chat_never_shows_personal_data(app, db):

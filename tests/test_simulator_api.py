@@ -233,7 +233,7 @@ def test_inbox_requires_a_user(client, query):
 def test_inbox_of_a_user_with_nothing_is_empty(client):
     response = client.get("/simulator/api/inbox?user=nobody")
     assert response.status_code == 200
-    assert response.get_json() == {"messages": []}
+    assert response.get_json() == {"messages": [], "time_zone": "Asia/Bangkok"}
 
 
 def test_inbox_lists_what_was_delivered_to_that_user_oldest_first(app, client, clock):

@@ -162,13 +162,14 @@ def test_cancel_in_the_middle_of_registration(tg_app, somying):
         assert s.get(DialogState, ("telegram", str(USER_ID))) is None
 
 
-def test_menu_in_the_middle_of_registration_leaves_it(tg_app, somying):
+def test_menu_in_the_middle_of_registration_keeps_it_waiting(tg_app, somying):
     somying.say("/register")
     somying.tap("เป็นสมาชิกแล้ว")
     somying.say("/help")
     assert th("menu.welcome").splitlines()[0] in somying.text
+    assert th("dialog.btn_resume") in [b.label for b in somying.buttons()]
     with tg_app.extensions["kongtun"].Session() as s:
-        assert s.get(DialogState, ("telegram", str(USER_ID))) is None
+        assert s.get(DialogState, ("telegram", str(USER_ID))).state == "reg.link.consent"
 
 
 # --- buttons ----------------------------------------------------------------------------------------

@@ -109,6 +109,8 @@ def inbox():
             .where(SimulatorMessage.external_user_id == user)
             .order_by(SimulatorMessage.delivered_at, SimulatorMessage.id)
         ).all()
-        messages = [{"key": row.key, "sent_at": row.delivered_at.isoformat(), "replies": row.payload}
-                    for row in rows]
-    return jsonify(messages=messages)
+        # In the fund's time zone (KONGTUN_TIMEZONE), as every time a member sees; the page shows
+        # it in that zone too, not in the browser's.
+        messages = [{"key": row.key, "sent_at": row.delivered_at.astimezone(core.tz).isoformat(),
+                     "replies": row.payload} for row in rows]
+    return jsonify(messages=messages, time_zone=core.config.timezone)

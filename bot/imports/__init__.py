@@ -9,6 +9,7 @@ messages show at most their last four digits.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -35,8 +36,9 @@ class ImportResult:
         return not self.errors
 
 
-def _bangkok_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Bangkok")).date()
+def _local_today() -> date:
+    """Today in the fund's time zone (KONGTUN_TIMEZONE, as the bot uses), not the server's."""
+    return datetime.now(ZoneInfo(os.environ.get("KONGTUN_TIMEZONE") or "Asia/Bangkok")).date()
 
 
 def import_file(session: Session, kind: str, path: Path, *, id_key: str, actor: str,
@@ -49,7 +51,7 @@ def import_file(session: Session, kind: str, path: Path, *, id_key: str, actor: 
         rows = read_table(path, columns)
     except FileProblem as problem:
         return ImportResult(0, [RowError(problem.line, problem.reason)])
-    importer = Importer(session, path, id_key=id_key, actor=actor, today=today or _bangkok_today())
+    importer = Importer(session, path, id_key=id_key, actor=actor, today=today or _local_today())
     values, errors = importer.members(rows) if kind == "members" else importer.payments(rows)
     if errors:
         session.rollback()

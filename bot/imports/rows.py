@@ -44,7 +44,7 @@ class RowError:
 # --- checking one value -------------------------------------------------------------------------
 
 def _digits(text: str) -> str:
-    return "".join(ch for ch in to_arabic_digits(text) if ch.isdigit())
+    return "".join(ch for ch in to_arabic_digits(text) if "0" <= ch <= "9")
 
 
 def _national_id_problem(text: str) -> str | None:

@@ -13,10 +13,10 @@ Two paths after "are you already a member?" (`start`):
 reaches by the dialog's state; `dialog` moves between them; `services.membership` does the writing.
 """
 
-from handlers.register import apply, consent, link, start
+from handlers.register import apply, consent, link, resume, start
 from handlers.register.steps import STATES
 from services.membership import CONSENT_VERSION
 
-MODULES = [start, consent, link, apply]
+MODULES = [start, resume, consent, link, apply]
 
 __all__ = ["CONSENT_VERSION", "MODULES", "STATES"]

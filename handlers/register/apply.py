@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.thai import format_baht, mask_phone, normalize_text, parse_mobile
+from domain.thai import format_baht, mask_phone, normalize_text, parse_mobile, strip_polite
 from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply
 from handlers.menu import menu_reply
@@ -105,7 +105,7 @@ def district(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 
 def _typed_district(ctx: Context, data: RegistrationData, text: str) -> str | None:
-    said = normalize_text(text)
+    said = strip_polite(normalize_text(text))
     funds = all_funds(ctx)
     for i, name in enumerate(data.districts):
         labels = {normalize_text(name), normalize_text(district_label(ctx, funds, name))}
@@ -135,7 +135,7 @@ def fund(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 
 def _typed_fund(ctx: Context, data: RegistrationData, text: str) -> str | None:
-    said = normalize_text(text)
+    said = strip_polite(normalize_text(text))
     for i, candidate in enumerate(funds_in(ctx, data.district), 1):
         names = {normalize_text(candidate.name_th), normalize_text(candidate.name_en),
                  normalize_text(candidate.code)}

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from domain.thai import normalize_text
 from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply
+from handlers.intents import said
 from handlers.menu import menu_reply
 from handlers.register import dialog
 from handlers.register.data import APPLY_CONSENT, LINK_CONSENT
 
 # Typed answers at a consent step that are as explicit as pressing the button.
-AGREE_WORDS = frozenset({"ยินยอม", "ยอมรับ", "ตกลง", "ยินยอมค่ะ", "ยินยอมครับ", "agree", "i agree", "accept"})
+AGREE_WORDS = frozenset({"ยินยอม", "ยอมรับ", "ตกลง", "ยินดี", "agree", "i agree", "accept"})
 DECLINE_WORDS = frozenset({"ไม่ยินยอม", "ไม่ยอมรับ", "ไม่ตกลง", "disagree", "decline", "i do not agree"})
 
 
@@ -18,10 +18,10 @@ def consent_answer(incoming: Incoming, ctx: Context, agree: str) -> str | None:
     """The button data a consent answer stands for: pressed, a typed label, or a typed yes/no."""
     if incoming.postback:
         return incoming.postback
-    said = normalize_text(incoming.text or "")
-    if said in AGREE_WORDS:
+    words = said(incoming.text or "")
+    if words in AGREE_WORDS:
         return agree
-    if said in DECLINE_WORDS:
+    if words in DECLINE_WORDS:
         return B.REG_DECLINE
     return dialog.typed_button(ctx, incoming.text or "")
 

@@ -6,15 +6,24 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from domain.thai import normalize_text
 from handlers import buttons as B
 from handlers.base import Card, Context, HandlerFunc, Incoming, Reply, Text, handles
+from handlers.intents import said
 from handlers.menu import menu_reply
-from handlers.register.data import DIALOG, RegistrationData
+from handlers.register.data import (
+    APPLY_CONSENT,
+    APPLY_NAME,
+    CHOOSE,
+    DIALOG,
+    LINK_CONSENT,
+    LINK_ID,
+    RegistrationData,
+)
 from handlers.register.steps import STATES, STEPS, after
 from models import MemberStatus
 
 T = TypeVar("T")
+_NOTHING_TYPED_YET = frozenset({CHOOSE, LINK_CONSENT, LINK_ID, APPLY_CONSENT, APPLY_NAME})
 
 
 def load(ctx: Context) -> RegistrationData:
@@ -69,11 +78,30 @@ def leave(ctx: Context) -> None:
 
 
 def stale(ctx: Context) -> list[Reply]:
-    """A button from an earlier step, or from a dialog that timed out."""
+    """A button from an earlier step, or from a registration that timed out or ended."""
     if ctx.state_name in STATES:
         return reprompt(ctx, ctx.t("register.stale"))
-    return [Text(ctx.t("register.expired"),
+    timed_out = str(ctx.extras.get("expired_dialog", "")).startswith(DIALOG + ".")
+    return [Text(ctx.t("register.expired" if timed_out else "dialog.registration_ended"),
                  (ctx.button("menu.btn_register", B.REGISTER), ctx.button("menu.btn_menu", B.MENU)))]
+
+
+def has_typed_answers(ctx: Context) -> bool:
+    """Whether the open registration holds answers the member typed: "register" pressed again
+    then goes on with it rather than starting over. Before the first typed answer nothing is lost."""
+    return ctx.state_name in STATES and ctx.state_name not in _NOTHING_TYPED_YET
+
+
+def resume(ctx: Context) -> list[Reply]:
+    """Back to the step the registration waits at, with what was given so far."""
+    return reprompt(ctx, ctx.t("dialog.resumed"))
+
+
+def waiting_note(ctx: Context) -> list[Reply]:
+    """Said after another feature's answer while the registration waits underneath."""
+    return [Text(ctx.t("dialog.registration_waiting"),
+                 (ctx.button("dialog.btn_resume", B.REG_RESUME),
+                  ctx.button("dialog.btn_stop_registration", B.CANCEL)))]
 
 
 def elsewhere_in_dialog(ctx: Context, *steps: str) -> bool:
@@ -94,9 +122,9 @@ def already_linked(ctx: Context) -> list[Reply]:
 def typed_button(ctx: Context, text: str) -> str | None:
     """At a step with buttons, a typed label counts as the press: the button's data, or None."""
     assert ctx.state_name is not None
-    said = normalize_text(text)
+    words = said(text)
     for button in STEPS[ctx.state_name].prompt(ctx, load(ctx)).buttons:
-        if said == normalize_text(button.label):
+        if words == said(button.label):
             return button.data
     return None
 

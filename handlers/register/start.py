@@ -12,6 +12,8 @@ from services import linking
 
 @dialog.step(postbacks=(B.REGISTER,), intents=("register",))
 def start(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if dialog.has_typed_answers(ctx):
+        return dialog.resume(ctx)  # begun earlier and waiting: go on, what was typed is kept
     return dialog.enter(ctx, CHOOSE, RegistrationData())
 
 

@@ -309,8 +309,9 @@ def _tell_about_lock(session: Session, id_hash: str, *, failures: int, actor: st
                      until: datetime) -> None:
     """The member's chats and the fund's committee, once per lock. The ID itself is never written."""
     hours = int(TARGET_LOCK.total_seconds() // 3600)
-    members = session.scalars(select(Member).where(Member.national_id_hash == id_hash)
-                              .order_by(Member.id)).all()
+    records = on_roster(session, id_hash)
+    # Not an application made with this ID when a record had it already: its chat is the applicant's.
+    members = sorted((m for m in records if not is_duplicate(m, records)), key=lambda m: m.id)
     if not members:  # an ID on no roster: nobody to tell, but the attempt is on record
         audit(session, actor, "link.locked", None, None, failures=failures, hours=hours)
         return

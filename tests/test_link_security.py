@@ -155,6 +155,10 @@ def test_applying_with_an_id_on_the_roster_counts_towards_the_lock(app, db, rost
     assert "kongtun links confirm" not in notice  # nothing to confirm: it is an application
     assert ROSTER_ID not in notice and ROSTER_ID[-4:] not in notice
     assert {r.key.split(":")[0] for r in rows} == {"link-locked", "apply-duplicate"}
+    # The lock is told to Somsri and her committee, never to the applicant's chat (their own record).
+    assert "U-applies" not in {r.external_user_id for r in rows}
+    told = {r.external_user_id for r in rows if r.key.startswith("link-locked:")}
+    assert told == {SOMSRI_LINE, COMMITTEE_LINE}
 
 
 # --- per channel: a ceiling on failed tries a minute --------------------------------------------

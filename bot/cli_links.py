@@ -1,5 +1,6 @@
-"""`kongtun links`: links waiting for a committee member (no phone on file to check, or an application
-with an ID already on a roster). Shows masked data only; every decision is audited and the chat told."""
+"""`kongtun links`: links waiting for a committee member (the ID and birth date matched a member with
+no phone on file to check). Shows masked data only, with the failed attempts at each ID in the last
+24 hours; every decision is audited and the chat told; nothing is confirmed while the ID is locked."""
 
 from __future__ import annotations
 
@@ -30,26 +31,30 @@ def links_pending(fund_code: str | None) -> None:
     config, opened = _session()
     zone = ZoneInfo(config.timezone)
     with opened as session:
-        rows = pending_links(session, fund_code)
+        rows = pending_links(session, fund_code, at=datetime.now(UTC))
     if not rows:
         click.echo("No link is waiting.")
         return
     click.echo(f"{'chat':>6}  {'since':<16}  {'channel':<9}  {'fund':<12}  {'member no':<10}  "
-               f"{'name':<24}  national ID")
+               f"{'name':<24}  {'national ID':<17}  failed (24 h)")
     for row in rows:
         since = row.since.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.since else "-"
         click.echo(f"{row.chat_account_id:>6}  {since:<16}  {channel_name(row.channel):<9}  {row.fund:<12}  "
-                   f"{row.member_no:<10}  {row.name:<24}  {row.national_id}")
+                   f"{row.member_no:<10}  {row.name:<24}  {row.national_id:<17}  {row.failures}"
+                   + ("  LOCKED: someone is guessing, check in person" if row.locked_until else ""))
+    if any(row.failures for row in rows):
+        click.echo("An ID with failed attempts may be someone guessing: check with the member in person "
+                   "before confirming.")
 
 
 def _decide(chat_account_id: int, decide, done: str) -> None:
-    from services.errors import NotFound
+    from services.errors import ServiceError
 
     _, opened = _session()
     with opened as session, session.begin():
         try:
             member = decide(session, chat_account_id, actor="cli", at=datetime.now(UTC))
-        except NotFound as exc:
+        except ServiceError as exc:
             raise click.ClickException(str(exc)) from exc
         label = f"{member.fund.code} {member.member_no or '-'}"
     click.echo(f"Chat {chat_account_id} {done} member {label}; the chat will be told.")

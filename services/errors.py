@@ -8,3 +8,7 @@ class ServiceError(Exception):
 class NotFound(ServiceError):
     pass
 
+
+
+class Locked(ServiceError):
+    """Linking to this ID is locked for now: someone has been guessing at it."""

@@ -11,7 +11,13 @@ Failed attempts are counted three ways:
   chats and the fund's committee are told (outbox rows, once per lock). This is what protects: a
   stranger with many chat accounts gets no more guesses than one;
 - per channel: beyond `FAILURES_PER_MINUTE` failed attempts in a minute, new attempts on that channel
-  are not checked at all until the minute has passed. Successful links are never limited.
+  answers are not checked at all: they wait (the dialog keeps them) until the failures of the last
+  minute are below the ceiling again. Successful links do not count towards the ceiling, but while a
+  flood of failures keeps it reached, every answer on that channel waits, a genuine member's too.
+
+An application with an ID already on a roster never reaches the member it names: it is an application
+of its own (`services.membership.apply`), counted as a failed attempt on that ID. Such a pending
+duplicate is never matched when linking (`find_member`).
 
 Nothing here says whether an ID is on a roster: a lock, a pause and "not found" read the same
 whichever it is.
@@ -23,14 +29,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from domain.thai import phone_national_number
 from locales import translate
 from messaging.values import Text
-from models import ChatAccount, Fund, LinkFailure, LinkLock, Member, MemberStatus, audit
+from models import ChatAccount, LinkFailure, LinkLock, Member, MemberStatus, audit
 from services import outbox
 from services.notices import channel_name, when
 
@@ -47,7 +53,7 @@ BUSY_WINDOW = timedelta(minutes=1)
 class Outcome(StrEnum):
     LINKED = "linked"
     ASK_PHONE = "ask_phone"  # go on to the phone step (whether or not anything matched so far)
-    WAITING = "waiting"  # matched a member with no phone on file: a committee member confirms
+    WAITING = "waiting"  # ID, birth date matched a member with no phone on file: the committee confirms
     NOT_FOUND = "not_found"
     PAUSED = "paused"  # this chat tried too often: a short pause
     LOCKED = "locked"  # linking to this ID is locked on every chat
@@ -74,10 +80,25 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def is_duplicate(member: Member, records: list[Member]) -> bool:
+    """A pending application made with an ID that an earlier record already had (`records`: every
+    record with that ID): what its applicant typed, never a way to reach the earlier record."""
+    return member.status == MemberStatus.PENDING and any(
+        other.id < member.id for other in records if other.national_id_hash == member.national_id_hash)
+
+
+def pending_duplicate():
+    """`is_duplicate` as an SQL condition on `Member`."""
+    earlier = aliased(Member)
+    return and_(Member.status == MemberStatus.PENDING, exists().where(
+        earlier.national_id_hash == Member.national_id_hash, earlier.id < Member.id))
+
+
 def find_member(session: Session, id_hash: str, born: date) -> Member | None:
-    members = session.scalars(
-        select(Member).where(Member.national_id_hash == id_hash, Member.birth_date == born)).all()
-    candidates = [m for m in members if m.status in _STATUS_PREFERENCE]
+    """The record a chat with this ID and birth date links to; never a pending duplicate."""
+    records = on_roster(session, id_hash)
+    candidates = [m for m in records if m.birth_date == born and m.status in _STATUS_PREFERENCE
+                  and not is_duplicate(m, records)]
     if not candidates:
         return None
     return min(candidates, key=lambda m: (_STATUS_PREFERENCE[m.status], m.id))
@@ -135,21 +156,15 @@ def tries_left(account: ChatAccount) -> int:
 
 def check_birth(session: Session, account: ChatAccount, *, id_hash: str, birth_date: date,
                 consent_at: datetime, actor: str, at: datetime) -> Attempt:
-    """After the birth date. A mismatch is counted here but not told: the phone is asked either way,
-    so the answer never says whether the birth date was right. A member with no phone on file is
-    not linked: the request waits for the committee (WAITING)."""
+    """After the birth date. A mismatch is counted here but not told: the phone is asked whatever
+    matched (a member with no phone on file too), so the answer never says whether the birth date
+    was right nor whether the roster holds a phone. What follows is decided at `check_phone`."""
     if (stop := blocked(session, account, id_hash, at)) is not None:
         return stop
     if channel_busy(session, account.channel, at):
         return Attempt(Outcome.BUSY)
-    member = find_member(session, id_hash, birth_date)
-    if member is None:
+    if find_member(session, id_hash, birth_date) is None:
         record_failure(session, account, id_hash, actor=actor, at=at)
-        return Attempt(Outcome.ASK_PHONE)
-    if not member.phone:
-        request_confirmation(session, account, member, consent_at=consent_at, actor=actor, at=at,
-                             via="link")
-        return Attempt(Outcome.WAITING, member=member)
     return Attempt(Outcome.ASK_PHONE)
 
 
@@ -165,9 +180,8 @@ def check_phone(session: Session, account: ChatAccount, *, id_hash: str, birth_d
         return _after_failure(session, account, id_hash, at)
     if (stop := blocked(session, account, id_hash, at)) is not None:
         return stop
-    if not member.phone:  # removed from the roster meanwhile: the committee confirms
-        request_confirmation(session, account, member, consent_at=consent_at, actor=actor, at=at,
-                             via="link")
+    if not member.phone:  # no phone on file to compare: the committee confirms; the typed one is not kept
+        request_confirmation(session, account, member, consent_at=consent_at, actor=actor, at=at)
         return Attempt(Outcome.WAITING, member=member)
     if phone_key(phone) != phone_key(member.phone):
         record_failure(session, account, id_hash, actor=actor, at=at)
@@ -203,11 +217,9 @@ def attach(session: Session, account: ChatAccount, member: Member, *, actor: str
 
 
 def request_confirmation(session: Session, account: ChatAccount, member: Member, *, consent_at: datetime,
-                         actor: str, at: datetime, via: str, applicant: str = "",
-                         applied_to: Fund | None = None) -> None:
-    """Not linked yet: the chat waits for a committee member to confirm (`kongtun links confirm`).
-    `via` is "link" (no phone on file to check) or "apply" (applied with an ID on a roster; the
-    committee is given what the applicant typed, `applicant`, to call them back)."""
+                         actor: str, at: datetime) -> None:
+    """Not linked yet: the ID and birth date matched a member with no phone on file, so the chat
+    waits for a committee member to confirm (`kongtun links confirm`)."""
     session.flush()
     account.pending_member_id = member.id
     account.pending_since = at
@@ -215,12 +227,11 @@ def request_confirmation(session: Session, account: ChatAccount, member: Member,
     account.consent_version = CONSENT_VERSION
     session.flush()
     audit(session, actor, "member.link_requested", "member", member.id, channel=account.channel,
-          chat_account=account.id, fund=member.fund.code, via=via)
+          chat_account=account.id, fund=member.fund.code, via="link")
     key = f"link-pending:{account.id}:{int(at.timestamp())}"
     outbox.notify_committee(session, member.fund_id, key=key, compose=lambda loc: [Text(translate(
-        loc, f"link.notice_pending_{via}", channel=channel_name(account.channel), name=member.full_name,
-        member_no=member.member_no or "-", fund=member.fund.name(loc), chat=account.id,
-        applicant=applicant, applied_to=applied_to.name(loc) if applied_to else ""))])
+        loc, "link.notice_pending_link", channel=channel_name(account.channel), name=member.full_name,
+        member_no=member.member_no or "-", fund=member.fund.name(loc), chat=account.id))])
 
 
 def link(session: Session, account: ChatAccount, member: Member, *, consent_at: datetime, actor: str,
@@ -247,6 +258,12 @@ def phone_key(text: str) -> str | None:
 
 
 # --- counting failures and locking --------------------------------------------------------------
+
+def failures_since(session: Session, id_hash: str, at: datetime) -> int:
+    """Failed attempts at this ID within `FAILURE_WINDOW` before `at`, across every chat."""
+    return session.scalar(select(func.count()).select_from(LinkFailure).where(
+        LinkFailure.id_hash == id_hash, LinkFailure.at > at - FAILURE_WINDOW)) or 0
+
 
 def record_failure(session: Session, account: ChatAccount, id_hash: str, *, actor: str,
                    at: datetime) -> None:
@@ -292,8 +309,9 @@ def _tell_about_lock(session: Session, id_hash: str, *, failures: int, actor: st
                      until: datetime) -> None:
     """The member's chats and the fund's committee, once per lock. The ID itself is never written."""
     hours = int(TARGET_LOCK.total_seconds() // 3600)
-    members = session.scalars(select(Member).where(Member.national_id_hash == id_hash)
-                              .order_by(Member.id)).all()
+    records = on_roster(session, id_hash)
+    # Not an application made with this ID when a record had it already: its chat is the applicant's.
+    members = sorted((m for m in records if not is_duplicate(m, records)), key=lambda m: m.id)
     if not members:  # an ID on no roster: nobody to tell, but the attempt is on record
         audit(session, actor, "link.locked", None, None, failures=failures, hours=hours)
         return

@@ -13,9 +13,13 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from domain.thai import format_phone
+from locales import translate
+from messaging.values import Text
 from models import ChatAccount, Fund, Member, MemberStatus, audit
+from services import outbox
 from services.errors import NotFound
-from services.linking import CONSENT_VERSION, attach, on_roster, record_failure, request_confirmation
+from services.linking import CONSENT_VERSION, attach, on_roster, record_failure
+from services.notices import channel_name
 
 __all__ = ["CONSENT_VERSION", "Application", "apply", "import_roster"]
 
@@ -35,23 +39,20 @@ class Application:
 
 
 def apply(session: Session, account: ChatAccount, application: Application, *, actor: str,
-          at: datetime, today: date) -> Member | None:
-    """A pending member for the committee to review, linked to the chat that applied.
+          at: datetime, today: date) -> Member:
+    """A pending member for the committee to review, holding only what the applicant typed, linked
+    to the chat that applied.
 
-    An ID already on a roster makes no second record, and the chat is not told (the answer must not
-    say who is on a roster): it counts as a failed link attempt on that ID, and the chat waits for
-    the committee of the fund that holds the record, who is given the name and mobile typed to call
-    back (a member who should have linked is confirmed with `kongtun links confirm`). None then.
+    An ID already on a roster changes nothing the applicant sees (the answer must not say who is on a
+    roster) and never reaches the record already there: the application is made like any other (a
+    second record with that ID, which `services.linking.find_member` never links to), it counts as a
+    failed link attempt on that ID, and the committees of the fund holding the record and of the fund
+    applied to are told, to check in person.
     """
     fund = session.get(Fund, application.fund_id)
     if fund is None:
         raise NotFound("the fund is no longer there")
-    if records := on_roster(session, application.id_hash):
-        record_failure(session, account, application.id_hash, actor=actor, at=at)
-        applicant = f"{application.first_name} {application.last_name}, {format_phone(application.phone)}"
-        request_confirmation(session, account, records[0], consent_at=application.consent_at, actor=actor,
-                             at=at, via="apply", applicant=applicant, applied_to=fund)
-        return None
+    records = on_roster(session, application.id_hash)
     member = Member(
         fund_id=fund.id,
         member_no=None,
@@ -72,9 +73,29 @@ def apply(session: Session, account: ChatAccount, application: Application, *, a
     session.flush()
     attach(session, account, member, actor=actor, at=at)
     account.consent_at, account.consent_version = application.consent_at, CONSENT_VERSION
+    duplicate = {"duplicate_of": records[0].id} if records else {}
     audit(session, actor, "member.apply", "member", member.id,
-          channel=account.channel, fund=fund.code, consent_version=CONSENT_VERSION)
+          channel=account.channel, fund=fund.code, consent_version=CONSENT_VERSION, **duplicate)
+    if records:
+        record_failure(session, account, application.id_hash, actor=actor, at=at)
+        _tell_about_duplicate(session, account, member, records[0], at=at)
     return member
+
+
+def _tell_about_duplicate(session: Session, account: ChatAccount, member: Member, existing: Member, *,
+                          at: datetime) -> None:
+    """The committees of the fund holding the record and of the fund applied to: never the ID."""
+    def compose(loc: str) -> list[Text]:
+        return [Text(translate(
+            loc, "link.notice_duplicate_apply", channel=channel_name(account.channel),
+            applied_to=member.fund.name(loc), name=existing.full_name, member_no=existing.member_no or "-",
+            fund=existing.fund.name(loc), applicant=typed))]
+
+    typed = f"{member.full_name}, {format_phone(member.phone or '')}"
+
+    for fund_id in dict.fromkeys((existing.fund_id, member.fund_id)):
+        outbox.notify_committee(session, fund_id, key=f"apply-duplicate:{member.id}:f{fund_id}",
+                                compose=compose)
 
 
 def import_roster(session: Session, rows: list[dict[str, Any]], *, actor: str, source: str,

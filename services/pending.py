@@ -1,13 +1,15 @@
 """Links waiting for a committee member: listed, confirmed or rejected (the `kongtun links` commands).
 
-A chat waits when its details matched a member who has no phone on file to check, or when it applied
-with an ID already on a roster. Until confirmed it sees nothing of the member.
+A chat waits when its national ID and birth date matched a member who has no phone on file to check
+(an application with an ID already on a roster is an application of its own, never a link). Until
+confirmed it sees nothing of the member. The committee is shown how many failed attempts that ID had
+lately, and a link is not confirmed while the ID is locked (someone is guessing).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,8 +19,8 @@ from locales import translate
 from messaging.values import Text
 from models import ChatAccount, Fund, Member, audit
 from services import outbox
-from services.errors import NotFound
-from services.linking import link
+from services.errors import Locked, NotFound
+from services.linking import FAILURE_WINDOW, failures_since, link, locked_until
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,17 @@ class PendingLink:
     member_no: str
     name: str  # first name and the initial of the last name
     national_id: str  # masked, last four digits only
+    failures: int = 0  # failed attempts at this ID within FAILURE_WINDOW, from any chat
+    locked_until: datetime | None = None
 
 
 def _masked_name(member: Member) -> str:
     return f"{member.first_name} {member.last_name[:1]}." if member.last_name else member.first_name
 
 
-def pending_links(session: Session, fund_code: str | None = None) -> list[PendingLink]:
+def pending_links(session: Session, fund_code: str | None = None, *, at: datetime | None = None
+                  ) -> list[PendingLink]:
+    at = at or datetime.now(UTC)
     query = (select(ChatAccount, Member, Fund)
              .join(Member, Member.id == ChatAccount.pending_member_id)
              .join(Fund, Fund.id == Member.fund_id)
@@ -47,7 +53,9 @@ def pending_links(session: Session, fund_code: str | None = None) -> list[Pendin
         query = query.where(Fund.code == fund_code)
     return [PendingLink(account.id, account.channel, account.pending_since, fund.code,
                         member.member_no or "-", _masked_name(member),
-                        mask_national_id(member.national_id_last4))
+                        mask_national_id(member.national_id_last4),
+                        failures_since(session, member.national_id_hash, at),
+                        locked_until(session, member.national_id_hash, at))
             for account, member, fund in session.execute(query).all()]
 
 
@@ -60,8 +68,15 @@ def _pending(session: Session, chat_account_id: int) -> tuple[ChatAccount, Membe
 
 def confirm_link(session: Session, chat_account_id: int, *, actor: str, at: datetime) -> Member:
     """Link the chat to the member it asked for (moving the link from the member's other chat on the
-    same channel, which is told); the chat is told too."""
+    same channel, which is told); the chat is told too. Refused (`Locked`) while the ID is locked."""
     account, member = _pending(session, chat_account_id)
+    if (until := locked_until(session, member.national_id_hash, at)) is not None:
+        hours = int(FAILURE_WINDOW.total_seconds() // 3600)
+        raise Locked(f"linking to member {member.member_no or '-'} is locked until "
+                     f"{until:%Y-%m-%d %H:%M} UTC: "
+                     f"{failures_since(session, member.national_id_hash, at)} failed attempts at this ID "
+                     f"in the last {hours} h. Someone may be guessing: check with the member in person, "
+                     "and confirm after the lock ends")
     link(session, account, member, consent_at=account.consent_at or at, actor=actor, at=at, via="committee")
     outbox.enqueue(session, key=f"link-confirmed:{account.id}:{int(at.timestamp())}", channel=account.channel,
                    user_id=account.external_user_id, member_id=member.id, replies=[Text(translate(

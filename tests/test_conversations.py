@@ -235,6 +235,8 @@ def test_a_member_without_a_phone_on_file_waits_for_the_committee(driver, channe
     up_to_the_id(driver)
     driver.say(ROSTER_ID)
     driver.say(BIRTH_BE)
+    assert th("register.ask_link_phone").splitlines()[0] in driver.text  # asked whatever matched
+    driver.say("089-555-0000")  # nothing on file to compare it with: not kept
     assert th("register.link_waiting_sent").splitlines()[0] in driver.text
     waiting = account(channel_db, driver)
     assert waiting.member_id is None and waiting.pending_member_id == roster.member_id

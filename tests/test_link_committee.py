@@ -51,6 +51,8 @@ def test_a_member_without_a_phone_on_file_waits_for_a_committee_member(app, db, 
     start_link(chat)
     chat.say(NEW_ID)
     chat.say("1/5/2523")
+    assert th("register.ask_link_phone").splitlines()[0] in chat.text  # asked whatever matched
+    chat.say("089-555-0000")
     assert th("register.link_waiting_sent").splitlines()[0] in chat.text
     assert state(db) == (None, {})
     acct = account(db)
@@ -94,6 +96,7 @@ def test_a_committee_member_may_refuse_a_waiting_link(app, db, phoneless, chat, 
     start_link(chat)
     chat.say(NEW_ID)
     chat.say("1/5/2523")
+    chat.say("089-555-0000")
     refused = run("links", "reject", str(account(db).id))
     assert refused.exit_code == 0, refused.output
     acct = account(db)

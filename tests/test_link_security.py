@@ -145,15 +145,20 @@ def test_applying_with_an_id_on_the_roster_counts_towards_the_lock(app, db, rost
     assert "ส่งใบสมัครเรียบร้อย" in applicant.text
     with db() as s:
         assert s.get(LinkLock, hash_national_id(SECRET, ROSTER_ID)) is not None
-        assert s.scalar(select(func.count()).select_from(Member)) == 2  # Somsri and the committee member
+        # Somsri, the committee member and the applicant's own application (what they typed)
+        assert s.scalar(select(func.count()).select_from(Member)) == 3
     rows = outbox(db)
-    pending = [r for r in rows if r.key.startswith("link-pending:")]
-    assert [r.external_user_id for r in pending] == [COMMITTEE_LINE]
-    notice = pending[0].payload[0]["text"]
+    duplicate = [r for r in rows if r.key.startswith("apply-duplicate:")]
+    assert [r.external_user_id for r in duplicate] == [COMMITTEE_LINE]  # one fund holds and was applied to
+    notice = duplicate[0].payload[0]["text"]
     assert "สมหญิง รักดี, 081-234-5678" in notice and "00017" in notice  # to call the applicant back
-    assert f"kongtun links confirm {account(db, 'U-applies').id}" in notice
+    assert "kongtun links confirm" not in notice  # nothing to confirm: it is an application
     assert ROSTER_ID not in notice and ROSTER_ID[-4:] not in notice
-    assert {r.key.split(":")[0] for r in rows} == {"link-locked", "link-pending"}
+    assert {r.key.split(":")[0] for r in rows} == {"link-locked", "apply-duplicate"}
+    # The lock is told to Somsri and her committee, never to the applicant's chat (their own record).
+    assert "U-applies" not in {r.external_user_id for r in rows}
+    told = {r.external_user_id for r in rows if r.key.startswith("link-locked:")}
+    assert told == {SOMSRI_LINE, COMMITTEE_LINE}
 
 
 # --- per channel: a ceiling on failed tries a minute --------------------------------------------
@@ -166,7 +171,7 @@ def test_a_channel_full_of_failed_tries_is_not_checked_for_a_while(app, db, rost
         newcomers = [valid_national_id(9000 + i) for i in range(6)]
         for national_id in newcomers:
             make_member(s, fund, national_id=national_id)
-    # A fund announcing the bot at its meeting: successful links are never limited.
+    # A fund announcing the bot at its meeting: successful links do not count towards the ceiling.
     for i, national_id in enumerate(newcomers):
         member = new_chat(f"U-meeting-{i}")
         start_link(member)
@@ -175,14 +180,14 @@ def test_a_channel_full_of_failed_tries_is_not_checked_for_a_while(app, db, rost
     one_more = new_chat("U-one-more")
     start_link(one_more)
     give_details(one_more, NEW_ID)  # its birth date is the 30th failure this minute...
-    assert th("register.link_busy").splitlines()[0] in one_more.text  # ...so the phone waits too
+    assert th("register.link_busy_phone") in one_more.text  # ...so the phone waits too
     assert state(db, "U-one-more")[0] == "reg.link.phone"
 
     late = new_chat("U-late")
     start_link(late)
     late.say(ROSTER_ID)
     late.say("15/1/2510")
-    assert th("register.link_busy").splitlines()[0] in late.text
+    assert th("register.link_busy_birth") in late.text
     assert state(db, "U-late")[0] == "reg.link.birth"  # kept: the same answer may be sent again
     with db() as s:
         assert s.scalar(select(func.count()).select_from(LinkFailure)) == linking.FAILURES_PER_MINUTE
@@ -212,7 +217,7 @@ def test_a_busy_channel_at_the_phone_step_does_not_tell_a_right_birth_date(app, 
     right.say(PHONE)
     wrong.say(PHONE)
     assert right.replies == wrong.replies
-    assert th("register.link_busy").splitlines()[0] in right.text
+    assert th("register.link_busy_phone") in right.text
 
 
 def test_a_busy_channel_holds_every_application_at_its_confirmation(app, db, roster, chat, clock):
@@ -223,7 +228,7 @@ def test_a_busy_channel_holds_every_application_at_its_confirmation(app, db, ros
                   for i in range(linking.FAILURES_PER_MINUTE))
     walk_apply(chat, "reg.apply.confirm")
     chat.tap("ยืนยัน")
-    assert th("register.link_busy").splitlines()[0] in chat.text
+    assert th("register.apply_busy") in chat.text
     assert "ยืนยัน" in [b.label for b in chat.buttons()]
     assert state(db)[0] == "reg.apply.confirm"
     with db() as s:
@@ -252,7 +257,8 @@ def test_no_audit_row_or_notice_holds_an_id_a_phone_or_a_hash(app, db, roster, p
         dumped = json.dumps([[r.actor, r.action, r.entity, r.entity_id, r.detail] for r in rows],
                             ensure_ascii=False)
         actions = {r.action for r in rows}
-    assert {"member.link_failed", "member.link_locked", "link.locked", "member.link_requested"} <= actions
+    assert {"member.link_failed", "member.link_locked", "link.locked", "member.link_requested",
+            "member.apply"} <= actions
     notices = texts(outbox(db))
     for secret in (ROSTER_ID, NEW_ID, valid_national_id(777), "0812345678", "812345678", "0891112222",
                    hash_national_id(SECRET, ROSTER_ID), hash_national_id(SECRET, NEW_ID)):

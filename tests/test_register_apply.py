@@ -278,8 +278,9 @@ def test_typed_refusal_is_a_decline(chat, db, roster):
 
 def test_applying_with_an_id_on_the_roster_reads_like_any_application(chat, new_chat, db, roster):
     """Whoever asks, the answers of the apply path never say whether an ID is on a roster: it goes on
-    to the end and the answer is an application's. No second record; the try counts against the ID,
-    and the committee of the fund holding the record is given what was typed, to call back."""
+    to the end and the answer is an application's, and so is everything the chat sees afterwards
+    (greeting, menu, account card, registering again). The application holds what was typed, never
+    reaches the record on the roster, and counts against the ID."""
     newcomer = new_chat("U-newcomer")
     walk_apply(newcomer, "reg.apply.id")
     walk_apply(chat, "reg.apply.id")
@@ -288,17 +289,28 @@ def test_applying_with_an_id_on_the_roster_reads_like_any_application(chat, new_
         person.say(thai_digits(national_id))
         seen = [person.text]
         for say in (lambda p: p.say("2/3/2520"), lambda p: p.say("081-234-5678"), lambda p: p.tap("ถลาง"),
-                    lambda p: p.tap("ทต.ป่าคลอก"), lambda p: p.tap("ยืนยัน")):
+                    lambda p: p.tap("ทต.ป่าคลอก"), lambda p: p.tap("ยืนยัน"), lambda p: p.say("สวัสดีค่ะ"),
+                    lambda p: p.say("เมนู"), lambda p: p.press("acct"), lambda p: p.press("reg"),
+                    lambda p: p.say("ลงทะเบียน"), lambda p: p.say("เช็คยอด")):
             say(person)
-            seen.append(person.text.replace(mask_national_id(national_id[-4:]), "<the ID as typed>"))
+            seen.append((person.text.replace(mask_national_id(national_id[-4:]), "<the ID as typed>"),
+                         sorted(data_of(person))))
         answers.append(seen)
     assert answers[0] == answers[1]  # word for word, step by step (but for the ID in the summary)
-    assert "ส่งใบสมัครเรียบร้อย" in chat.text
-    assert count(db, Member) == 2  # the newcomer's application; nothing for the ID on the roster
+    assert "ส่งใบสมัครเรียบร้อย" in answers[1][5][0]
+    assert "สมศรี" not in json.dumps(answers, ensure_ascii=False)
+    assert count(db, Member) == 3  # Somsri, and the two applications
     with db() as s:
         failure = s.scalar(select(LinkFailure))
         assert failure.id_hash == hash_national_id(SECRET, ROSTER_ID) and failure.channel == "simulator"
         acct = s.scalar(select(ChatAccount).where(ChatAccount.external_user_id == USER))
-        assert acct.member_id is None and acct.pending_member_id == roster.member_id
-        actions = [a.action for a in s.scalars(select(AuditLog).order_by(AuditLog.id))]
-    assert actions == ["member.apply", "member.link_failed", "member.link_requested"]
+        assert acct.pending_member_id is None and acct.member_id != roster.member_id
+        own = s.get(Member, acct.member_id)
+        assert own.status == MemberStatus.PENDING and own.birth_date == date(1977, 3, 2)
+        assert own.full_name == "สมหญิง รักดี" and own.phone == "+66812345678"
+        somsri = s.get(Member, roster.member_id)
+        assert somsri.first_name == "สมศรี" and somsri.birth_date == date(1967, 1, 15)
+        rows = s.scalars(select(AuditLog).where(AuditLog.actor == f"chat:{acct.id}")
+                         .order_by(AuditLog.id)).all()
+    assert [r.action for r in rows] == ["member.apply", "member.link_failed"]
+    assert rows[0].entity_id == str(own.id) and rows[0].detail["duplicate_of"] == roster.member_id

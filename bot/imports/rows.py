@@ -27,6 +27,7 @@ from domain.thai import (
     to_arabic_digits,
 )
 from models import Fund, Member, MemberStatus
+from services.linking import pending_duplicate
 from services.payments import allocate, total_paid
 
 MEMBER_COLUMNS = ("fund_code", "member_no", "first_name", "last_name", "national_id", "birth_date",
@@ -121,9 +122,11 @@ class Importer:
         return self._member_nos[fund.id]
 
     def hashes_of(self, fund: Fund) -> set[str]:
+        """The IDs the fund holds already; not those of pending duplicates (an application made with an
+        ID already on a roster holds only what its applicant typed: the real record may be imported)."""
         if fund.id not in self._hashes:
             self._hashes[fund.id] = set(self.session.scalars(
-                select(Member.national_id_hash).where(Member.fund_id == fund.id)))
+                select(Member.national_id_hash).where(Member.fund_id == fund.id, ~pending_duplicate())))
         return self._hashes[fund.id]
 
     @staticmethod

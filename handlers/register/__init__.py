@@ -6,8 +6,8 @@ Two paths after "are you already a member?" (`start`):
   pause this chat, and lock the ID on every chat (`services.linking`).
 - apply (`apply`): privacy notice and consent (or a polite decline that stores nothing), name,
   national ID, birth date, mobile (typed, or shared as a Telegram contact), district, fund, a masked
-  summary, confirm: a pending member the committee will review (an ID already on a roster makes no
-  record, and the answer is the same).
+  summary, confirm: a pending member the committee will review, holding what was typed (with an ID
+  already on a roster too: the same answers, never a link to that member; `services.membership`).
 
 `steps` lists the steps of each path in order; each step has its own small handler that the router
 reaches by the dialog's state; `dialog` moves between them; `services.membership` does the writing.

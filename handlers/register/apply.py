@@ -160,14 +160,14 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
         fund_id=chosen.id, first_name=data.first_name, last_name=data.last_name, id_hash=data.id_hash,
         id_last4=data.id_last4, birth_date=data.birth_date, phone=data.phone, consent_at=data.consent_at)
     if linking.channel_busy(ctx.session, ctx.account.channel, ctx.now):  # stay: confirm again later
-        return dialog.reprompt(ctx, ctx.t("register.link_busy"))
+        return dialog.reprompt(ctx, ctx.t("register.apply_busy"))
     try:
         membership.apply(ctx.session, ctx.account, application, actor=accounts.chat_actor(ctx.account),
                          at=ctx.now, today=ctx.today)
     except NotFound:
         return dialog.enter(ctx, APPLY_DISTRICT, data)
-    # The same answer when the ID was on a roster already (no record made, the committee told):
-    # what an applicant reads must not say who is on a roster.
+    # The same answer, and afterwards the same pending application, when the ID was on a roster
+    # already (the committees are told): what an applicant reads must not say who is on a roster.
     ctx.clear_state()
     text = ctx.t("register.applied", fund=chosen.name(ctx.locale), phone=mask_phone(data.phone),
                  dues=format_baht(chosen.dues_per_month, ctx.locale))

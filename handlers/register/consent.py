@@ -7,7 +7,7 @@ from handlers.base import Context, Incoming, Reply
 from handlers.intents import said
 from handlers.menu import menu_reply
 from handlers.register import dialog
-from handlers.register.data import APPLY_CONSENT, LINK_CONSENT
+from handlers.register.data import APPLY_CONSENT, LINK_CONSENT, RegistrationData
 
 # Typed answers at a consent step that are as explicit as pressing the button.
 AGREE_WORDS = frozenset({"ยินยอม", "ยอมรับ", "ตกลง", "ยินดี", "agree", "i agree", "accept"})
@@ -36,9 +36,13 @@ def declined(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 def refused_or_unclear(incoming: Incoming, ctx: Context, state: str, agree: str) -> list[Reply] | None:
     """At consent step `state`: the answer when the member did not agree (an old button, a decline,
-    something else typed), or None when they agreed by pressing `agree` or typing a yes."""
+    something else typed), or None when they agreed by pressing `agree` or typing a yes. Consent is
+    only taken in answer to the notice shown in this dialog: a consent button pressed when no notice
+    is open (an old or forged one, after cancelling) shows the notice again."""
     if dialog.elsewhere_in_dialog(ctx, state):
         return dialog.stale(ctx)
+    if ctx.state_name != state:
+        return dialog.enter(ctx, state, RegistrationData())
     answer = consent_answer(incoming, ctx, agree)
     if answer == B.REG_DECLINE:
         return declined(incoming, ctx)

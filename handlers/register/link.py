@@ -1,8 +1,12 @@
 """Linking this chat to a member on the roster: consent, national ID, birth date, phone on file.
 
 What is checked and counted is `services.linking`. The answers never say whether an ID is on a
-roster: a wrong birth date is not told until the phone has been asked, and a lock reads the same
-for any ID.
+roster: the phone is asked after every birth date, right or wrong, whether or not the roster holds a
+phone, and a lock reads the same for any ID.
+
+While the channel is busy (too many failed tries this minute) an answer is not checked: it is kept
+in the dialog and checked when the member next writes, whatever they write then (a phone typed at the
+birth-date step is kept for the phone step), so nothing needs retyping.
 """
 
 from __future__ import annotations
@@ -41,8 +45,6 @@ def _stopped(ctx: Context, attempt: Attempt | None, *, after_failure: bool = Fal
     if attempt.outcome == Outcome.LOCKED:
         assert attempt.until is not None
         return paused_reply(ctx, attempt.until, "register.link_id_locked")
-    if attempt.outcome == Outcome.BUSY:  # stay at the step: the same answer may be sent again
-        return dialog.reprompt(ctx, ctx.t("register.link_busy"))
     return None
 
 
@@ -52,10 +54,10 @@ def _paused(ctx: Context, digest: str | None = None) -> list[Reply] | None:
 
 @dialog.step(states=(LINK_CONSENT,), postbacks=(B.REG_CONSENT_LINK,))
 def consent(incoming: Incoming, ctx: Context) -> list[Reply]:
+    if (paused := _paused(ctx)) is not None:  # first: not even the notice while paused
+        return paused
     if (answer := refused_or_unclear(incoming, ctx, LINK_CONSENT, B.REG_CONSENT_LINK)) is not None:
         return answer
-    if (paused := _paused(ctx)) is not None:
-        return paused
     data = RegistrationData(consent_at=ctx.now)
     return dialog.enter(ctx, after(LINK_CONSENT), data, ctx.t("register.thanks_consent"))
 
@@ -79,10 +81,17 @@ def national_id(incoming: Incoming, ctx: Context) -> list[Reply]:
 def birth_date(incoming: Incoming, ctx: Context) -> list[Reply]:
     if (paused := _paused(ctx)) is not None:
         return paused
-    born, retry = dialog.read_typed(incoming, ctx, read_birth_date)
-    if born is None:
-        return retry
     data = dialog.load(ctx)
+    typed = incoming.text or ""
+    if data.birth_date is None:  # nothing kept from a busy moment: the birth date is needed now
+        born, retry = dialog.read_typed(incoming, ctx, read_birth_date)
+        if born is None:
+            return retry
+    else:  # kept while the channel was busy: a new birth date replaces it, anything else checks it
+        born = read_birth_date(ctx, typed)[0] if typed.strip() else None
+        if born is None and linking.phone_key(typed) is not None:
+            data.phone = typed  # the next step's answer, typed early: kept for it
+        born = born or data.birth_date
     if data.id_hash is None:  # should not happen; ask the ID again rather than fail
         return dialog.enter(ctx, LINK_ID, data)
     attempt = linking.check_birth(ctx.session, ctx.account, id_hash=data.id_hash, birth_date=born,
@@ -90,26 +99,42 @@ def birth_date(incoming: Incoming, ctx: Context) -> list[Reply]:
                                   actor=accounts.chat_actor(ctx.account), at=ctx.now)
     if (stopped := _stopped(ctx, attempt)) is not None:
         return stopped
-    if attempt.outcome == Outcome.WAITING:
-        ctx.clear_state()
-        return [menu_reply(ctx, ctx.t("register.link_waiting_sent"))]
+    kept = data.birth_date is not None
     data.birth_date = born
-    return dialog.advance(ctx, data)
+    if attempt.outcome == Outcome.BUSY:  # stay at the step, with the birth date kept
+        dialog.save(ctx, data)
+        return dialog.reprompt(ctx, ctx.t("register.link_busy_birth"))
+    early_phone, data.phone = data.phone, None
+    if early_phone is not None:
+        ctx.set_state(LINK_PHONE, data.to_json())
+        return _answer_phone(ctx, data, early_phone)
+    return dialog.advance(ctx, data, ctx.t("register.link_birth_kept") if kept else None)
 
 
 @dialog.step(states=(LINK_PHONE,))
 def phone(incoming: Incoming, ctx: Context) -> list[Reply]:
-    typed = incoming.contact_phone or incoming.text or ""
-    if not typed.strip():
-        return dialog.reprompt(ctx, ctx.t("register.need_text"))
-    if linking.phone_key(typed) is None:  # not a phone number at all: a typo, not a try
-        return dialog.reprompt(ctx, ctx.t("register.link_phone_unreadable"))
     data = dialog.load(ctx)
+    typed = incoming.contact_phone or incoming.text or ""
+    if linking.phone_key(typed) is None and data.phone is not None:
+        typed = data.phone  # kept while the channel was busy: checked now
+    elif not typed.strip():
+        return dialog.reprompt(ctx, ctx.t("register.need_text"))
+    elif linking.phone_key(typed) is None:  # not a phone number at all: a typo, not a try
+        return dialog.reprompt(ctx, ctx.t("register.link_phone_unreadable"))
+    return _answer_phone(ctx, data, typed)
+
+
+def _answer_phone(ctx: Context, data: RegistrationData, typed: str) -> list[Reply]:
     if data.id_hash is None or data.birth_date is None:  # should not happen; start the details again
         return dialog.enter(ctx, LINK_ID, data)
     attempt = linking.check_phone(ctx.session, ctx.account, id_hash=data.id_hash, birth_date=data.birth_date,
                                   phone=typed, consent_at=data.consent_at or ctx.now,
                                   actor=accounts.chat_actor(ctx.account), at=ctx.now)
+    if attempt.outcome == Outcome.BUSY:  # stay at the step, with the phone kept
+        data.phone = typed
+        dialog.save(ctx, data)
+        return dialog.reprompt(ctx, ctx.t("register.link_busy_phone"))
+    data.phone = None
     if (stopped := _stopped(ctx, attempt, after_failure=True)) is not None:
         return stopped
     if attempt.outcome == Outcome.WAITING:

@@ -48,8 +48,8 @@ LINK_PATH = (
     Step(LINK_CONSENT, prompts.link_consent, brief="register.consent_again"),
     Step(LINK_ID, prompts.national_id),
     Step(LINK_BIRTH, prompts.birth_date),
-    # The phone on file, a second secret; a member without one waits for the committee instead
-    # (decided at the birth date, see `link`).
+    # The phone on file, a second secret, asked after every birth date; a member without one on
+    # file waits for the committee instead (decided only after this step, see `link`).
     Step(LINK_PHONE, prompts.link_phone),
 )
 

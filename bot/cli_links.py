@@ -38,7 +38,8 @@ def links_pending(fund_code: str | None) -> None:
                f"{'name':<24}  national ID")
     for row in rows:
         since = row.since.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.since else "-"
-        click.echo(f"{row.chat_account_id:>6}  {since:<16}  {channel_name(row.channel):<9}  {row.fund:<12}  "
+        channel = channel_name(row.channel, "en")
+        click.echo(f"{row.chat_account_id:>6}  {since:<16}  {channel:<9}  {row.fund:<12}  "
                    f"{row.member_no:<10}  {row.name:<24}  {row.national_id}")
 
 

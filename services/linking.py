@@ -218,7 +218,7 @@ def request_confirmation(session: Session, account: ChatAccount, member: Member,
           chat_account=account.id, fund=member.fund.code, via=via)
     key = f"link-pending:{account.id}:{int(at.timestamp())}"
     outbox.notify_committee(session, member.fund_id, key=key, compose=lambda loc: [Text(translate(
-        loc, f"link.notice_pending_{via}", channel=channel_name(account.channel), name=member.full_name,
+        loc, f"link.notice_pending_{via}", channel=channel_name(account.channel, loc), name=member.full_name,
         member_no=member.member_no or "-", fund=member.fund.name(loc), chat=account.id,
         applicant=applicant, applied_to=applied_to.name(loc) if applied_to else ""))])
 
@@ -319,6 +319,6 @@ def tell_link_moved(session: Session, previous: ChatAccount, account: ChatAccoun
     outbox.enqueue(session, key=f"link-moved:{previous.id}:{account.id}:{int(at.timestamp())}",
                    channel=previous.channel, user_id=previous.external_user_id,
                    replies=[Text(translate(previous.locale, "link.notice_moved",
-                                           channel=channel_name(account.channel)))])
+                                           channel=channel_name(account.channel, previous.locale)))])
     audit(session, actor, "member.link_moved", "member", member.id, channel=account.channel,
           from_chat=previous.id, to_chat=account.id)

@@ -39,7 +39,8 @@ def links_pending(fund_code: str | None) -> None:
                f"{'name':<24}  {'national ID':<17}  failed (24 h)")
     for row in rows:
         since = row.since.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.since else "-"
-        click.echo(f"{row.chat_account_id:>6}  {since:<16}  {channel_name(row.channel):<9}  {row.fund:<12}  "
+        channel = channel_name(row.channel, "en")
+        click.echo(f"{row.chat_account_id:>6}  {since:<16}  {channel:<9}  {row.fund:<12}  "
                    f"{row.member_no:<10}  {row.name:<24}  {row.national_id:<17}  {row.failures}"
                    + ("  LOCKED: someone is guessing, check in person" if row.locked_until else ""))
     if any(row.failures for row in rows):

@@ -60,6 +60,24 @@ def strip_polite(said: str) -> str:
     return stripped or said
 
 
+# What people put before a value they type: "เลขบัตร 1-1017-...", "วันเกิด 2/2/2541", "เบอร์ 081...".
+_VALUE_LABEL = re.compile(
+    r"^(?:(?:หมายเลข|เลขที่|เลข)?(?:บัตรประจำตัวประชาชน|บัตรประชาชน|ประจำตัวประชาชน|บัตร)|"
+    r"วันเดือนปีเกิด|วันเกิด|เกิดวันที่|เกิด|"
+    r"(?:หมายเลข|เลข)?(?:เบอร์โทรศัพท์|เบอร์โทร|เบอร์มือถือ|เบอร์|โทรศัพท์|มือถือ|โทร)|"
+    r"national id|id|birth ?date|born|date of birth|dob|phone|mobile|tel)"
+    r"(?:\s*(?:คือ|ของ(?:ฉัน|ดิฉัน|ผม|หนู)|is))*\s*[:：=]?\s*(?=\S)")
+
+
+def typed_value(text: str) -> str:
+    """What someone typed as a value (an ID, a date, a phone, a number), normalized, without the
+    polite particles after it or a label before it: "1-1017-00123-45-6 ค่ะ", "วันเกิด 2/2/2541ค่ะ",
+    "เบอร์ ๐๘๑-๒๓๔-๕๖๗๘ ค่ะ" are the value alone."""
+    said = normalize_text(text)
+    stripped = _VALUE_LABEL.sub("", _POLITE_TAIL.sub("", said))
+    return stripped or said
+
+
 # --- national ID -------------------------------------------------------------------------------
 
 def national_id_check_digit(first12: str) -> int:
@@ -69,7 +87,7 @@ def national_id_check_digit(first12: str) -> int:
 
 def parse_national_id(text: str) -> str | None:
     """The 13 digits if `text` is a valid Thai national ID (dashes, spaces, Thai digits allowed)."""
-    digits = re.sub(r"[\s\-.]", "", to_arabic_digits(text))
+    digits = re.sub(r"[\s\-.]", "", typed_value(text))
     if not re.fullmatch(r"[0-9]{13}", digits) or digits[0] in "09":
         return None
     if national_id_check_digit(digits[:12]) != int(digits[12]):
@@ -91,7 +109,7 @@ def mask_national_id(last4: str) -> str:
 def _thai_number(text: str) -> phonenumbers.PhoneNumber | None:
     """A valid Thai number of any kind, read by `phonenumbers`; only digits and the usual
     separators may be typed around it."""
-    cleaned = to_arabic_digits(text).strip()
+    cleaned = typed_value(text)
     if not re.fullmatch(r"\+?[0-9\s\-().]{8,24}", cleaned):
         return None
     try:
@@ -164,6 +182,7 @@ class DateParse:
     ambiguous: bool = False  # a two-digit year: ask for all four digits
 
 
+@cache
 def _month_lookup() -> dict[str, int]:
     names: dict[str, int] = {}
     for locale in ("th", "en"):
@@ -171,6 +190,8 @@ def _month_lookup() -> dict[str, int]:
             for number, name in _months(locale, width).items():
                 names[name.casefold().rstrip(".")] = number
                 names[name.casefold().replace(".", "")] = number
+    for number, name in _months("th", "wide").items():  # everyday speech drops -คม/-ยน/-พันธ์: "มกรา"
+        names[re.sub(r"(?:คม|ยน|พันธ์)$", "", name)] = number
     return names
 
 
@@ -184,7 +205,7 @@ def _year_to_ce(year: int) -> int | None:
 
 def parse_date(text: str) -> DateParse:
     """Day-month-year in either era: '15/1/2569', '15-01-2026', '15 ม.ค. 2569', '2026-01-15'."""
-    text = normalize_text(text)
+    text = typed_value(text)
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
     if m:
         y, mo, d = (int(x) for x in m.groups())

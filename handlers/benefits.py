@@ -37,8 +37,9 @@ def _verdict_text(ctx: Context, verdict, has_tiers: bool, status: MemberStatus) 
                      reason=ctx.t(f"benefits.reason_{reason}"))
         if has_tiers and verdict.amount is not None:
             text += " " + ctx.t("benefits.amount_then", amount=baht(verdict.amount, loc))
-    else:
-        text = ctx.t("benefits.not_applicable", reason=ctx.t(f"benefits.reason_{reason}"))
+    else:  # for a membership that ended the right ended too: not a "not yet"
+        key = "benefits.rights_ended" if reason in ("lapsed", "ended") else "benefits.not_applicable"
+        text = ctx.t(key, reason=ctx.t(f"benefits.reason_{reason}"))
     if verdict.next_tier_on is not None and verdict.next_tier_amount is not None:
         text += "\n" + ctx.t("benefits.next_tier", date=format_date(verdict.next_tier_on, loc),
                              amount=baht(verdict.next_tier_amount, loc))

@@ -6,9 +6,15 @@ from handlers import buttons as B
 from handlers.base import Button, Context, Incoming, Reply, Text, handles
 
 
+def registration_waiting(ctx: Context) -> bool:
+    """Whether a registration waits underneath this answer (see `handlers.register.resume`): the
+    note that follows offers to continue it, so nothing here invites to start registering."""
+    return ctx.member is None and (ctx.state_name or "").startswith("reg.")
+
+
 def menu_buttons(ctx: Context) -> tuple[Button, ...]:
     """Every feature, one tap away."""
-    linked = ctx.member is not None
+    linked = ctx.member is not None or registration_waiting(ctx)
     buttons = [
         ctx.button("menu.btn_account", B.ACCOUNT),
         ctx.button("menu.btn_benefits", B.BENEFITS),
@@ -29,6 +35,8 @@ def menu_reply(ctx: Context, intro: str | None = None) -> Text:
 def welcome(incoming: Incoming, ctx: Context) -> list[Reply]:
     if ctx.member is not None and not incoming.in_group:  # a name is personal data in a group
         greeting = ctx.t("menu.welcome_member", name=ctx.member.first_name)
+    elif registration_waiting(ctx) and not incoming.in_group:
+        greeting = ctx.t("menu.welcome_registering")
     else:
         greeting = ctx.t("menu.welcome")
     return [Text(greeting), menu_reply(ctx)]
@@ -73,6 +81,8 @@ def require_member(incoming: Incoming, ctx: Context) -> list[Reply] | None:
     """The answer when personal data cannot be shown here; None when it can."""
     if incoming.in_group:
         return [Text(ctx.t("menu.private_only"))]
+    if registration_waiting(ctx):  # the note on the waiting registration follows, with its buttons
+        return [Text(ctx.t("menu.need_register_waiting"))]
     if ctx.member is None:
         return [Text(ctx.t("menu.need_register"),
                      (ctx.button("menu.btn_register", B.REGISTER), ctx.button("menu.btn_menu", B.MENU)))]

@@ -40,3 +40,19 @@ def phrases(locale: str, key: str) -> list[str]:
     """A list-valued entry (keywords); both languages are merged by the caller when needed."""
     value = catalog(locale).get(key, [])
     return list(value) if isinstance(value, list) else []
+
+
+def channel_name(locale: str, channel: str) -> str:
+    """A channel as a member reads it: "LINE", "Telegram", the simulator in the reader's words."""
+    key = f"common.channel_{channel}"
+    return translate(locale, key) if key in catalog(DEFAULT_LOCALE) else channel
+
+
+def relation_name(locale: str, stored: str) -> str:
+    """A beneficiary's relation (kept in Thai, as the fund's roster has it) in the reader's language:
+    "ภรรยา" is "wife" in English. One the catalogue does not know is shown as stored."""
+    wanted = stored.strip()
+    for key, value in catalog(DEFAULT_LOCALE).items():
+        if key.startswith("common.relation_") and value == wanted:
+            return translate(locale, key)
+    return stored

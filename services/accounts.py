@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -74,6 +74,25 @@ def created_application(session: Session, account: ChatAccount, member: Member) 
     return found is not None
 
 
+def application_goes_with_chat(session: Session, account: ChatAccount) -> bool:
+    """Whether deleting this chat's data deletes an application too: one the committee has not
+    approved, that this chat sent, and that no other chat is linked to."""
+    member: Member | None = account.member
+    if member is None or member.status != MemberStatus.PENDING:
+        return False
+    if not created_application(session, account, member):
+        return False
+    others = session.scalar(select(ChatAccount.id).where(
+        ChatAccount.member_id == member.id, ChatAccount.id != account.id))
+    return others is None
+
+
+def failed_link_count(session: Session, account: ChatAccount) -> int:
+    """The failed link attempts recorded against this chat (they stay, without it, when it is deleted)."""
+    return session.scalar(select(func.count()).select_from(LinkFailure).where(
+        LinkFailure.chat_account_id == account.id)) or 0
+
+
 def forget_chat(session: Session, account: ChatAccount, *, actor: str, at: datetime) -> bool:
     """Delete this chat's data: the account and its dialog, and an application the committee never
     approved if this chat sent it and no other chat is linked to it. The fund's own records stay,
@@ -82,17 +101,13 @@ def forget_chat(session: Session, account: ChatAccount, *, actor: str, at: datet
     member: Member | None = account.member
     member_id = member.id if member is not None else None
     removed_application = False
-    if member is not None and member.status == MemberStatus.PENDING \
-            and created_application(session, account, member):
-        others = session.scalar(select(ChatAccount.id).where(
-            ChatAccount.member_id == member.id, ChatAccount.id != account.id))
-        if others is None:
-            # An application nobody approved yet is not a fund record: it goes with the chat.
-            account.member_id = None
-            session.flush()
-            session.execute(delete(Beneficiary).where(Beneficiary.member_id == member.id))
-            session.delete(member)
-            removed_application = True
+    if member is not None and application_goes_with_chat(session, account):
+        # An application nobody approved yet is not a fund record: it goes with the chat.
+        account.member_id = None
+        session.flush()
+        session.execute(delete(Beneficiary).where(Beneficiary.member_id == member.id))
+        session.delete(member)
+        removed_application = True
     session.execute(delete(DialogState).where(
         DialogState.channel == account.channel, DialogState.external_user_id == account.external_user_id))
     session.execute(update(LinkFailure).where(LinkFailure.chat_account_id == account.id)

@@ -230,7 +230,7 @@ def request_confirmation(session: Session, account: ChatAccount, member: Member,
           chat_account=account.id, fund=member.fund.code, via="link")
     key = f"link-pending:{account.id}:{int(at.timestamp())}"
     outbox.notify_committee(session, member.fund_id, key=key, compose=lambda loc: [Text(translate(
-        loc, "link.notice_pending_link", channel=channel_name(account.channel), name=member.full_name,
+        loc, "link.notice_pending_link", channel=channel_name(account.channel, loc), name=member.full_name,
         member_no=member.member_no or "-", fund=member.fund.name(loc), chat=account.id))])
 
 
@@ -337,6 +337,6 @@ def tell_link_moved(session: Session, previous: ChatAccount, account: ChatAccoun
     outbox.enqueue(session, key=f"link-moved:{previous.id}:{account.id}:{int(at.timestamp())}",
                    channel=previous.channel, user_id=previous.external_user_id,
                    replies=[Text(translate(previous.locale, "link.notice_moved",
-                                           channel=channel_name(account.channel)))])
+                                           channel=channel_name(account.channel, previous.locale)))])
     audit(session, actor, "member.link_moved", "member", member.id, channel=account.channel,
           from_chat=previous.id, to_chat=account.id)

@@ -87,7 +87,7 @@ def _tell_about_duplicate(session: Session, account: ChatAccount, member: Member
     """The committees of the fund holding the record and of the fund applied to: never the ID."""
     def compose(loc: str) -> list[Text]:
         return [Text(translate(
-            loc, "link.notice_duplicate_apply", channel=channel_name(account.channel),
+            loc, "link.notice_duplicate_apply", channel=channel_name(account.channel, loc),
             applied_to=member.fund.name(loc), name=existing.full_name, member_no=existing.member_no or "-",
             fund=existing.fund.name(loc), applicant=typed))]
 

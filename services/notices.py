@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.thai import format_date
-from locales import translate
+from locales import DEFAULT_LOCALE, translate
+from locales import channel_name as _channel_name
 
-CHANNEL_NAMES = {"line": "LINE", "telegram": "Telegram", "simulator": "Simulator"}
 
-
-def channel_name(channel: str) -> str:
-    return CHANNEL_NAMES.get(channel, channel)
+def channel_name(channel: str, locale: str = DEFAULT_LOCALE) -> str:
+    """The channel's name in `locale` (the names are in the locales, `common.channel_*`)."""
+    return _channel_name(locale, channel)
 
 
 def when(locale: str, until: datetime, now: datetime) -> str:

@@ -119,6 +119,7 @@ BAD_MEMBER_ROWS = [
     ({"joined_on": "2027-01-01"}, "joined_on 2027-01-01 is in the future"),
     ({"joined_on": "01/01/2490"}, "joined_on is before birth_date"),
     ({"phone": "02-123-4567"}, "phone (ending 4567) is not a Thai mobile number"),
+    ({"phone": "0681234567"}, "but 060 and 068 are internet (VoIP) numbers, not mobiles"),
     ({"member_no": "00012"}, "member_no 00012 appears twice in the file (also on line 2)"),
     ({"national_id": SOMCHAI_ID}, "appears twice in the file (also on line 2)"),
     ({"member_no": "00077"}, "member_no 00077 already exists in fund PAKHLOK"),

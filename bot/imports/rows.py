@@ -177,8 +177,9 @@ class Importer:
             phone = _phone(row["phone"])
             if phone is None:
                 tail = _digits(row["phone"])[-4:]
-                problems.append(f"phone (ending {tail}) is not a Thai mobile number: "
-                                "10 digits starting 06, 08 or 09")
+                problems.append(f"phone (ending {tail}) is not a Thai mobile number: a mobile has "
+                                "10 digits starting 06, 08 or 09, but 060 and 068 are internet (VoIP) "
+                                "numbers, not mobiles")
         if fund is None:
             return None
         if (fund.id, member_no) in seen_no:

@@ -96,7 +96,8 @@ def district(incoming: Incoming, ctx: Context) -> list[Reply]:
     if pressed is not None:
         index = pressed.removeprefix(B.REG_DISTRICT)
     elif (index := _typed_district(ctx, data, incoming.text or "")) is None:
-        return not_an_answer(incoming, ctx)
+        return dialog.no_such_number(ctx, incoming.text or "", len(data.districts)) \
+            or not_an_answer(incoming, ctx)
     if not index.isdigit() or int(index) >= len(data.districts):
         return dialog.stale(ctx)
     data.district = data.districts[int(index)]
@@ -125,7 +126,8 @@ def fund(incoming: Incoming, ctx: Context) -> list[Reply]:
     if pressed is not None:
         ref = pressed.removeprefix(B.REG_FUND)
     elif (ref := _typed_fund(ctx, data, incoming.text or "")) is None:
-        return not_an_answer(incoming, ctx)
+        return dialog.no_such_number(ctx, incoming.text or "", len(funds_in(ctx, data.district))) \
+            or not_an_answer(incoming, ctx)
     chosen = fund_by_ref(ctx, ref)
     if chosen is None:
         return dialog.stale(ctx)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
+from domain.thai import typed_value
 from handlers import buttons as B
 from handlers.base import Card, Context, HandlerFunc, Incoming, Reply, Text, handles
 from handlers.intents import said
@@ -77,10 +79,16 @@ def leave(ctx: Context) -> None:
         ctx.clear_state()
 
 
+def step_name(ctx: Context) -> str:
+    """The step the registration stands at, as a member would name it ("กรอกวันเดือนปีเกิด")."""
+    assert ctx.state_name is not None
+    return ctx.t("register.step_" + ctx.state_name.removeprefix(DIALOG + ".").replace(".", "_"))
+
+
 def stale(ctx: Context) -> list[Reply]:
     """A button from an earlier step, or from a registration that timed out or ended."""
     if ctx.state_name in STATES:
-        return reprompt(ctx, ctx.t("register.stale"))
+        return reprompt(ctx, ctx.t("register.stale", step=step_name(ctx)))
     timed_out = str(ctx.extras.get("expired_dialog", "")).startswith(DIALOG + ".")
     return [Text(ctx.t("register.expired" if timed_out else "dialog.registration_ended"),
                  (ctx.button("menu.btn_register", B.REGISTER), ctx.button("menu.btn_menu", B.MENU)))]
@@ -150,6 +158,15 @@ def take_typed(incoming: Incoming, ctx: Context, read: Callable[[Context, str], 
     data = load(ctx)
     keep(data, value)
     return advance(ctx, data)
+
+
+def no_such_number(ctx: Context, text: str, count: int) -> list[Reply] | None:
+    """A number typed at a step that lists numbered choices, but not one of them ("9" of 2): say
+    which numbers there are. None when what was typed is not a number."""
+    typed = typed_value(text)
+    if not re.fullmatch(r"[0-9]{1,4}", typed):
+        return None
+    return reprompt(ctx, ctx.t("register.no_such_number", number=int(typed), count=count))
 
 
 def use_buttons(ctx: Context) -> list[Reply]:

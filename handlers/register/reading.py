@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date
 
 from domain.identity import hash_national_id
-from domain.thai import format_date, normalize_text, parse_date, parse_national_id, to_arabic_digits
+from domain.thai import format_date, parse_date, parse_national_id, typed_value
 from handlers.base import Context
 
 MAX_AGE_YEARS = 120
@@ -25,7 +25,7 @@ _NUMERIC_DATE = re.compile(r"\d{1,4}\s*[/\-.\s]\s*\d{1,2}\s*[/\-.\s]\s*\d{1,4}")
 
 
 def read_national_id(ctx: Context, text: str) -> tuple[str | None, str]:
-    compact = re.sub(r"[\s\-.]", "", to_arabic_digits(normalize_text(text)))
+    compact = re.sub(r"[\s\-.]", "", typed_value(text))  # "เลขบัตร 1-1017-... ค่ะ" too
     if not re.fullmatch(r"[0-9]+", compact):
         return None, ctx.t("register.id_not_digits")
     if len(compact) != 13:
@@ -46,7 +46,7 @@ def read_birth_date(ctx: Context, text: str) -> tuple[date | None, str]:
         return None, ctx.t("register.birth_two_digit_year")
     born = parsed.value
     if born is None:
-        if _NUMERIC_DATE.fullmatch(normalize_text(text)):
+        if _NUMERIC_DATE.fullmatch(typed_value(text)):
             return None, ctx.t("register.birth_no_such_date")
         return None, ctx.t("register.birth_unreadable")
     today = ctx.today

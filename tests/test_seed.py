@@ -349,7 +349,9 @@ def test_seeding_says_what_it_did(seeded):
     # here: a busy machine would fail a time limit that says nothing about the code.
     _, summary, _elapsed = seeded
     assert "Seeded 18 fund(s)" in summary and "active members" in summary
-    assert "docs/demo.md" in summary
+    assert "docs/demo.md" in summary and "สมชาย ใจดี" in summary
+    # Even the made-up demo ID and phone stay out of the log; docs/demo.md gives them.
+    assert "3-1006-00445-63-5" not in summary and "081-234-5678" not in summary
 
 
 def test_a_second_seed_adds_nothing_with_or_without_force(db):

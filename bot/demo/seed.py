@@ -98,7 +98,9 @@ def seed_demo(session: Session, *, id_key: str, force: bool = False, today: date
         f"pending applicants), {totals['payments']:,} payments, {totals['claims']:,} claims, "
         f"{len(seeded) + int(assembly)} upcoming meeting(s)"
         + (f"; left alone the existing funds {', '.join(skipped)}" if skipped else "")
-        + ". Demo identities (docs/demo.md): สมชาย ใจดี PKT-CITY 00001 (3-1006-00445-63-5, "
-        "born 15/01/2510, phone 081-234-5678), สมศรี มีสุข PAKHLOK (2 months in arrears), "
+        # The demo identities' ID, birth date and phone are in docs/demo.md, not in the log: even
+        # made-up national IDs and phones never go to a log.
+        + ". Demo identities (their ID, birth date and phone: docs/demo.md): สมชาย ใจดี PKT-CITY 00001, "
+        "สมศรี มีสุข PAKHLOK (2 months in arrears), "
         "อนันต์ รักถิ่น KAMALA (waiting period), ประเสริฐ ทองดี RAWAI (lapsed), มาลี แก้วมณี SAKHU (pending)."
     )

@@ -75,3 +75,19 @@ def links_reject(chat_account_id: int) -> None:
     from services.pending import reject_link
 
     _decide(chat_account_id, reject_link, "is not linked to")
+
+
+@links_cli.command("unlock", help="End the lock on a member's ID, after checking with them in person.")
+@click.argument("member_no")
+@click.option("--fund", "fund_code", required=True, help="The member's fund (its code).")
+def links_unlock(member_no: str, fund_code: str) -> None:
+    from services.errors import ServiceError
+    from services.pending import unlock
+
+    _, opened = _session()
+    with opened as session, session.begin():
+        try:
+            unlock(session, fund_code, member_no, actor="cli", at=datetime.now(UTC))
+        except ServiceError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Linking to member {member_no} of {fund_code} is open again; tries are counted afresh.")

@@ -3,7 +3,8 @@
 A chat waits when its national ID and birth date matched a member who has no phone on file to check
 (an application with an ID already on a roster is an application of its own, never a link). Until
 confirmed it sees nothing of the member. The committee is shown how many failed attempts that ID had
-lately, and a link is not confirmed while the ID is locked (someone is guessing).
+lately, and a link is not confirmed while the ID is locked (someone is guessing); a committee member
+who has seen the member in person may end the lock (`unlock`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from domain.thai import mask_national_id
 from locales import translate
 from messaging.values import Text
-from models import ChatAccount, Fund, Member, audit
+from models import ChatAccount, Fund, LinkLock, Member, audit
 from services import outbox
 from services.errors import Locked, NotFound
 from services.linking import FAILURE_WINDOW, failures_since, link, locked_until
@@ -76,12 +77,28 @@ def confirm_link(session: Session, chat_account_id: int, *, actor: str, at: date
                      f"{until:%Y-%m-%d %H:%M} UTC: "
                      f"{failures_since(session, member.national_id_hash, at)} failed attempts at this ID "
                      f"in the last {hours} h. Someone may be guessing: check with the member in person, "
-                     "and confirm after the lock ends")
+                     "and confirm after the lock ends (or end it: kongtun links unlock)")
     link(session, account, member, consent_at=account.consent_at or at, actor=actor, at=at, via="committee")
     outbox.enqueue(session, key=f"link-confirmed:{account.id}:{int(at.timestamp())}", channel=account.channel,
                    user_id=account.external_user_id, member_id=member.id, replies=[Text(translate(
                        account.locale, "link.notice_confirmed", name=member.full_name,
                        fund=member.fund.name(account.locale)))])
+    return member
+
+
+def unlock(session: Session, fund_code: str, member_no: str, *, actor: str, at: datetime) -> Member:
+    """End the lock on a member's ID now, after a committee member has seen the member in person: a
+    stranger guessing can otherwise keep a member locked out. The count of tries starts afresh."""
+    member = session.scalar(select(Member).join(Fund, Fund.id == Member.fund_id).where(
+        Fund.code == fund_code, Member.member_no == member_no))
+    if member is None:
+        raise NotFound(f"no member {member_no} in fund {fund_code}")
+    lock = session.get(LinkLock, member.national_id_hash)
+    if lock is None or locked_until(session, member.national_id_hash, at) is None:
+        raise NotFound(f"linking to member {member_no} of {fund_code} is not locked")
+    lock.locked_until = at  # a lock that ended starts the count afresh from its end
+    audit(session, actor, "member.link_unlocked", "member", member.id, fund=fund_code,
+          failures=failures_since(session, member.national_id_hash, at))
     return member
 
 

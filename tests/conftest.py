@@ -125,6 +125,21 @@ def app(config: Config, clean_db, clock: Clock):
     app.extensions["kongtun"].engine.dispose()
 
 
+@pytest.fixture
+def db(app):
+    """The app's sessionmaker: a test reads and writes the database the app serves from."""
+    return app.extensions["kongtun"].Session
+
+
+@pytest.fixture
+def roster(db):
+    """Three districts, four funds; Somsri is an active member of Pa Khlok (tests.registration).
+    Modules about linking override it with their roster that has a committee too."""
+    from tests.registration import build_roster  # imports this module: not at the top
+
+    return build_roster(db)
+
+
 # --- the simulator ---------------------------------------------------------------------------------
 
 @pytest.fixture

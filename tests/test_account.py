@@ -2,15 +2,8 @@
 
 from datetime import date
 
-import pytest
-
 from models import MemberStatus
 from tests.factories import link_chat, make_fund, make_member, pay
-
-
-@pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
 
 
 def _member(db, user="U-test-1", locale="th", **kwargs):

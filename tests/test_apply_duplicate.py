@@ -38,11 +38,6 @@ SAKHU_LINE = "U-sakhu-committee"
 
 
 @pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
 def roster(db):
     return build_linking_roster(db)
 

@@ -3,15 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from models import Claim, ClaimStatus, Member
 from tests.factories import link_chat, make_fund, make_member
-
-
-@pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
 
 
 def _setup(db, locale="th", **kwargs):

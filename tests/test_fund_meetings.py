@@ -3,16 +3,9 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
-
 from models import ExpenseKind, FundExpense, FundIncome, IncomeSource, MemberStatus
 from tests.conftest import BANGKOK
 from tests.factories import link_chat, make_fund, make_meeting, make_member
-
-
-@pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
 
 
 def _rows(reply):

@@ -20,11 +20,6 @@ from tests.registration import NEW_ID, USER, account, as_utc, give_details, star
 
 
 @pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
 def roster(db):
     return build_linking_roster(db)
 

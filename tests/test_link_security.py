@@ -45,11 +45,6 @@ from tests.registration import (
 
 
 @pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
 def roster(db):
     return build_linking_roster(db)
 

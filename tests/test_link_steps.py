@@ -17,11 +17,6 @@ from tests.registration import NEW_ID, PHONE, ROSTER_ID, account, data_of, start
 
 
 @pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
 def roster(db):
     return build_linking_roster(db)
 

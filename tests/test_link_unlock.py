@@ -22,11 +22,6 @@ from tests.registration import ROSTER_ID, account, give_details, start_link
 
 
 @pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
 def roster(db):
     return build_linking_roster(db)
 

@@ -8,7 +8,6 @@ import csv
 import json
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.demo.seed import PACKAGED_DATA
@@ -27,7 +26,6 @@ from tests.registration import (
     account,
     as_utc,
     assert_buttons_fit,
-    build_roster,
     count,
     dashed,
     data_of,
@@ -35,18 +33,6 @@ from tests.registration import (
     thai_digits,
     walk_apply,
 )
-
-
-@pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
-def roster(db):
-    """Three districts, four funds; Somsri is an active member of Pa Khlok."""
-    return build_roster(db)
-
 
 # --- apply: the happy path ---------------------------------------------------------------------
 

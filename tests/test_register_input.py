@@ -9,25 +9,12 @@ from locales import catalog
 from models import Member
 from tests.drivers import CoreChat
 from tests.registration import (
-    build_roster,
     count,
     data_of,
     start_link,
     state,
     walk_apply,
 )
-
-
-@pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
-def roster(db):
-    """Three districts, four funds; Somsri is an active member of Pa Khlok."""
-    return build_roster(db)
-
 
 # --- staying at the step -----------------------------------------------------------------------
 

@@ -12,25 +12,12 @@ from tests.registration import (
     APPLY_STEPS,
     LINK_STEPS,
     account,
-    build_roster,
     count,
     data_of,
     state,
     walk_apply,
     walk_link,
 )
-
-
-@pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
-def roster(db):
-    """Three districts, four funds; Somsri is an active member of Pa Khlok."""
-    return build_roster(db)
-
 
 # --- leaving the dialog ------------------------------------------------------------------------
 

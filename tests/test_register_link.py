@@ -25,7 +25,6 @@ from tests.registration import (
     USER,
     account,
     assert_buttons_fit,
-    build_roster,
     count,
     dashed,
     data_of,
@@ -35,18 +34,6 @@ from tests.registration import (
     thai_digits,
     wrong_check_digit,
 )
-
-
-@pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
-def roster(db):
-    """Three districts, four funds; Somsri is an active member of Pa Khlok."""
-    return build_roster(db)
-
 
 # --- link: the happy paths ---------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from domain.identity import hash_national_id
@@ -14,25 +13,12 @@ from tests.conftest import SECRET
 from tests.registration import (
     NEW_ID,
     ROSTER_ID,
-    build_roster,
     dashed,
     give_details,
     start_link,
     state,
     walk_apply,
 )
-
-
-@pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
-
-
-@pytest.fixture
-def roster(db):
-    """Three districts, four funds; Somsri is an active member of Pa Khlok."""
-    return build_roster(db)
-
 
 # --- personal data -----------------------------------------------------------------------------
 

@@ -2,16 +2,10 @@
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select
 
 from models import AuditLog, ChatAccount, Member, MemberStatus
 from tests.factories import link_chat, make_fund, make_member
-
-
-@pytest.fixture
-def db(app):
-    return app.extensions["kongtun"].Session
 
 
 def test_switch_to_english_and_back(db, chat):

@@ -25,7 +25,7 @@ def _session():
 @links_cli.command("pending", help="List the chats waiting, oldest first (masked data only).")
 @click.option("--fund", "fund_code", help="Only this fund's (its code).")
 def links_pending(fund_code: str | None) -> None:
-    from services.notices import channel_name
+    from locales import channel_name
     from services.pending import pending_links
 
     config, opened = _session()
@@ -39,7 +39,7 @@ def links_pending(fund_code: str | None) -> None:
                f"{'name':<24}  {'national ID':<17}  failed (24 h)")
     for row in rows:
         since = row.since.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.since else "-"
-        channel = channel_name(row.channel, "en")
+        channel = channel_name("en", row.channel)
         click.echo(f"{row.chat_account_id:>6}  {since:<16}  {channel:<9}  {row.fund:<12}  "
                    f"{row.member_no:<10}  {row.name:<24}  {row.national_id:<17}  {row.failures}"
                    + ("  LOCKED: someone is guessing, check in person" if row.locked_until else ""))

@@ -34,11 +34,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from domain.thai import phone_national_number
-from locales import translate
+from locales import channel_name, translate
 from messaging.values import Text
 from models import ChatAccount, LinkFailure, LinkLock, Member, MemberStatus, audit
 from services import outbox
-from services.notices import channel_name, when
+from services.notices import when
 
 CONSENT_VERSION = "2026-11"
 MAX_LINK_TRIES = 3  # per chat, then a short pause: kind to a person who mistyped
@@ -230,7 +230,7 @@ def request_confirmation(session: Session, account: ChatAccount, member: Member,
           chat_account=account.id, fund=member.fund.code, via="link")
     key = f"link-pending:{account.id}:{int(at.timestamp())}"
     outbox.notify_committee(session, member.fund_id, key=key, compose=lambda loc: [Text(translate(
-        loc, "link.notice_pending_link", channel=channel_name(account.channel, loc), name=member.full_name,
+        loc, "link.notice_pending_link", channel=channel_name(loc, account.channel), name=member.full_name,
         member_no=member.member_no or "-", fund=member.fund.name(loc), chat=account.id))])
 
 
@@ -324,7 +324,7 @@ def _tell_about_lock(session: Session, id_hash: str, *, failures: int, actor: st
         def to_committee(loc: str, m: Member = member) -> list[Text]:
             return [Text(translate(loc, "link.notice_locked_committee", name=m.full_name,
                                    member_no=m.member_no or "-", fund=m.fund.name(loc), count=failures,
-                                   when=when(loc, until, at)))]
+                                   when=when(loc, until, at), fund_code=m.fund.code))]
 
         outbox.notify_committee(session, member.fund_id, key=f"{key}:committee", compose=to_committee)
         audit(session, actor, "member.link_locked", "member", member.id, fund=member.fund.code,
@@ -337,6 +337,6 @@ def tell_link_moved(session: Session, previous: ChatAccount, account: ChatAccoun
     outbox.enqueue(session, key=f"link-moved:{previous.id}:{account.id}:{int(at.timestamp())}",
                    channel=previous.channel, user_id=previous.external_user_id,
                    replies=[Text(translate(previous.locale, "link.notice_moved",
-                                           channel=channel_name(account.channel, previous.locale)))])
+                                           channel=channel_name(previous.locale, account.channel)))])
     audit(session, actor, "member.link_moved", "member", member.id, channel=account.channel,
           from_chat=previous.id, to_chat=account.id)

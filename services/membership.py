@@ -13,13 +13,12 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from domain.thai import format_phone
-from locales import translate
+from locales import channel_name, translate
 from messaging.values import Text
 from models import ChatAccount, Fund, Member, MemberStatus, audit
 from services import outbox
 from services.errors import NotFound
 from services.linking import CONSENT_VERSION, attach, on_roster, record_failure
-from services.notices import channel_name
 
 __all__ = ["CONSENT_VERSION", "Application", "apply", "import_roster"]
 
@@ -87,7 +86,7 @@ def _tell_about_duplicate(session: Session, account: ChatAccount, member: Member
     """The committees of the fund holding the record and of the fund applied to: never the ID."""
     def compose(loc: str) -> list[Text]:
         return [Text(translate(
-            loc, "link.notice_duplicate_apply", channel=channel_name(account.channel, loc),
+            loc, "link.notice_duplicate_apply", channel=channel_name(loc, account.channel),
             applied_to=member.fund.name(loc), name=existing.full_name, member_no=existing.member_no or "-",
             fund=existing.fund.name(loc), applicant=typed))]
 

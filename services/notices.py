@@ -1,17 +1,11 @@
-"""Small pieces the notices share: a moment as a member reads it, and a channel's name."""
+"""A moment as a member reads it in a notice: today's time, or a date in the reader's language."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from domain.thai import format_date
-from locales import DEFAULT_LOCALE, translate
-from locales import channel_name as _channel_name
-
-
-def channel_name(channel: str, locale: str = DEFAULT_LOCALE) -> str:
-    """The channel's name in `locale` (the names are in the locales, `common.channel_*`)."""
-    return _channel_name(locale, channel)
+from locales import translate
 
 
 def when(locale: str, until: datetime, now: datetime) -> str:

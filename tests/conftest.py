@@ -140,6 +140,30 @@ def roster(db):
     return build_roster(db)
 
 
+@pytest.fixture
+def phoneless(db, roster):
+    """A member of the roster with no phone on file: a link to her waits for the committee."""
+    from tests.linking import add_phoneless
+
+    return add_phoneless(db, roster)
+
+
+@pytest.fixture
+def run(database_url, clean_db):
+    """`kongtun ARGS...` against the test database, as an operator runs it."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        env = {"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET}
+        return runner.invoke(main, list(args), env=env)
+
+    return invoke
+
+
 # --- the simulator ---------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -9,10 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli import main
 from bot.imports import import_file
 from domain.identity import hash_national_id
 from models import AuditLog, ChatAccount, CommitteeRole, Fund, LinkFailure, LinkLock, Member, MemberStatus
@@ -40,17 +38,6 @@ SAKHU_LINE = "U-sakhu-committee"
 @pytest.fixture
 def roster(db):
     return build_linking_roster(db)
-
-
-@pytest.fixture
-def run(database_url):
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, list(args),
-                             env={"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET})
-
-    return invoke
 
 
 def apply_with(chat, national_id: str = ROSTER_ID, birth: str = "2/3/2520", phone: str = "089-111-2222",

@@ -3,26 +3,11 @@
 import csv
 import shutil
 
-import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli import main
 from bot.demo.seed import PACKAGED_DATA
 from models import AuditLog, CommitteeRole, Fund, Member, MemberStatus
-from tests.conftest import SECRET
 from tests.factories import make_fund, make_member
-
-
-@pytest.fixture
-def run(database_url, clean_db):
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, list(args),
-                             env={"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET})
-
-    return invoke
 
 
 def test_db_upgrade_is_idempotent(run):

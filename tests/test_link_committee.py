@@ -7,15 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli import main
 from locales import translate
 from models import AuditLog, ChatAccount, Member
-from tests.conftest import SECRET
 from tests.drivers import CoreChat
-from tests.linking import COMMITTEE_LINE, add_phoneless, build_linking_roster, outbox, th
+from tests.linking import COMMITTEE_LINE, build_linking_roster, outbox, th
 from tests.registration import NEW_ID, USER, account, as_utc, give_details, start_link, state
 
 
@@ -24,23 +21,7 @@ def roster(db):
     return build_linking_roster(db)
 
 
-@pytest.fixture
-def phoneless(db, roster):
-    return add_phoneless(db, roster)
-
-
 # --- no phone on file: a committee member confirms -----------------------------------------------
-
-@pytest.fixture
-def run(database_url):
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, list(args),
-                             env={"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET})
-
-    return invoke
-
 
 def test_a_member_without_a_phone_on_file_waits_for_a_committee_member(app, db, phoneless, chat, run):
     start_link(chat)

@@ -23,7 +23,6 @@ from tests.factories import make_member, valid_national_id
 from tests.linking import (
     COMMITTEE_LINE,
     SOMSRI_LINE,
-    add_phoneless,
     build_linking_roster,
     fail_from_many_chats,
     outbox,
@@ -47,11 +46,6 @@ from tests.registration import (
 @pytest.fixture
 def roster(db):
     return build_linking_roster(db)
-
-
-@pytest.fixture
-def phoneless(db, roster):
-    return add_phoneless(db, roster)
 
 
 # --- per target: a lock on every chat ------------------------------------------------------------
@@ -90,6 +84,7 @@ def test_failed_tries_from_many_chats_and_channels_lock_the_id_everywhere(app, d
     assert "พักการเชื่อมบัญชีใหม่กับข้อมูลของท่านไว้ถึงเวลา 16:00 น." in by_user[SOMSRI_LINE]
     assert "สมศรี มีสุข" in by_user[COMMITTEE_LINE] and "00017" in by_user[COMMITTEE_LINE]
     assert "5 ครั้ง" in by_user[COMMITTEE_LINE]
+    assert "kongtun links unlock 00017 --fund PAKHLOK" in by_user[COMMITTEE_LINE]  # how to help her
     for secret in (ROSTER_ID, ROSTER_ID[-4:], "812345678", "1967", "2510"):
         assert secret not in texts(rows)
     late = new_chat("U-late")

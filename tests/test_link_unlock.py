@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli import main
 from domain.identity import hash_national_id
 from models import AuditLog, LinkFailure, LinkLock
 from services import linking
@@ -58,19 +56,17 @@ def test_unlocking_what_is_not_locked_or_not_there_says_so(db, roster, clock):
         unlock(s, "PAKHLOK", "99999", actor="cli", at=clock.now)
 
 
-def test_the_command_ends_the_lock_and_says_so(database_url, db, roster):
+def test_the_command_ends_the_lock_and_says_so(db, roster, run):
     digest = hash_national_id(SECRET, ROSTER_ID)
     now = datetime.now(UTC)  # the command reads the wall clock: the rows are placed around it
     with db() as s, s.begin():
         s.add_all(LinkFailure(channel="line", id_hash=digest, at=now - timedelta(minutes=m))
                   for m in range(5))
         s.add(LinkLock(id_hash=digest, locked_at=now, locked_until=now + linking.TARGET_LOCK, failures=5))
-    runner = CliRunner()
-    env = {"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET}
-    done = runner.invoke(main, ["links", "unlock", "00017", "--fund", "PAKHLOK"], env=env)
+    done = run("links", "unlock", "00017", "--fund", "PAKHLOK")
     assert done.exit_code == 0, done.output
     assert "open again" in done.output
     with db() as s:
         assert linking.locked_until(s, digest, datetime.now(UTC)) is None
-    again = runner.invoke(main, ["links", "unlock", "00017", "--fund", "PAKHLOK"], env=env)
+    again = run("links", "unlock", "00017", "--fund", "PAKHLOK")
     assert again.exit_code != 0 and "not locked" in again.output

@@ -27,6 +27,10 @@ class Config:
     telegram_api_base_url: str = "https://api.telegram.org"
     port: int = 8000
     dialog_timeout_minutes: int = 30
+    quiet_hours: str = "21:00-08:00"  # local time; nothing is pushed inside it
+    line_quota_reserve: str = "10%"  # units (or a share of the month's quota) kept for urgent notices
+    telegram_rate: float = 25.0  # messages per second, all dispatchers together
+    line_rate: float = 100.0  # LINE push/multicast requests per second, all dispatchers together
 
     @property
     def line_enabled(self) -> bool:
@@ -59,6 +63,23 @@ class Config:
                 env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org"
             ).rstrip("/"),
             "port": int(env.get("PORT") or 8000),
+            "quiet_hours": env.get("KONGTUN_QUIET_HOURS", "21:00-08:00").strip(),
+            "line_quota_reserve": env.get("LINE_QUOTA_RESERVE", "10%").strip() or "10%",
+            "telegram_rate": _positive(env, "TELEGRAM_RATE", 25.0),
+            "line_rate": _positive(env, "LINE_RATE", 100.0),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _positive(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number of messages per second, not {raw!r}") from None
+    if value <= 0:
+        raise RuntimeError(f"{name} must be more than 0")
+    return value

@@ -54,3 +54,36 @@ class Sender(Protocol):
         where the platform allows it (LINE's retry key, the simulator's inbox); Telegram has no
         such key, so there a repeat is possible and the caller keeps track of what was sent."""
         ...
+
+
+@dataclass(frozen=True)
+class Quota:
+    """A channel's monthly message quota as the platform reports it; `limit` None means unlimited."""
+
+    limit: int | None
+    used: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.limit is None else max(self.limit - self.used, 0)
+
+
+@runtime_checkable
+class Multicaster(Protocol):
+    """A sender that can deliver the same replies to many chats in one request (LINE multicast)."""
+
+    max_recipients: int
+
+    def deliver_many(self, to: Sequence[str], replies: Sequence[Reply], key: str) -> Delivery:
+        """Send identical `replies` to every chat in `to` (at most `max_recipients`), with one
+        idempotency key for the whole request."""
+        ...
+
+
+@runtime_checkable
+class QuotaReader(Protocol):
+    """A sender whose platform counts pushes against a monthly quota (LINE)."""
+
+    def quota(self) -> Quota | None:
+        """The quota now, or None when it cannot be read (then nothing is pushed on a guess)."""
+        ...

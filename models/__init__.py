@@ -1,9 +1,11 @@
 """The data model. Importing this package registers every table on `Base.metadata`."""
 
+from models.announcement import Announcement, AnnouncementState, Audience
 from models.audit import AuditLog, audit
 from models.base import Base, make_engine, make_sessionmaker, utcnow
 from models.chat import ChatAccount, DialogState, OutboxMessage, ProcessedEvent
 from models.claim import Claim, ClaimStatus
+from models.delivery import ChannelHold, JobRun, SendPace
 from models.fund import BenefitRule, BenefitTier, Fund
 from models.ledger import ExpenseKind, FundExpense, FundIncome, IncomeSource, Payment
 from models.link import LinkFailure, LinkLock
@@ -12,6 +14,12 @@ from models.member import Beneficiary, CommitteeRole, Member, MemberStatus
 from models.simulator import SimulatorMessage
 
 __all__ = [
+    "Announcement",
+    "AnnouncementState",
+    "Audience",
+    "ChannelHold",
+    "JobRun",
+    "SendPace",
     "AuditLog",
     "Base",
     "Beneficiary",

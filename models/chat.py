@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import AwareDateTime, Base, utcnow
@@ -72,9 +72,19 @@ class ProcessedEvent(Base):
 
 
 class OutboxMessage(Base):
-    """A message to push, one row per recipient, unique by key so nothing is sent twice."""
+    """A message to push, one row per recipient, unique by key so nothing is sent twice.
+
+    States (see `services.outbox`): pending -> sending (leased by one dispatcher until
+    `lease_until`) -> sent | retry (again at `next_attempt_at`) | held (no LINE quota left: waits for
+    the member's next message, Telegram, or next month) | failed | unreachable | expired;
+    `unconfirmed` is an answer that may have been delivered already and is never sent blindly.
+    """
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_outbox_channel_external_user_id_status", "channel", "external_user_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -84,12 +94,29 @@ class OutboxMessage(Base):
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     payload: Mapped[list] = mapped_column(JSON)  # serialised replies
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|failed|unconfirmed
-    # What the row is, for the dispatcher's priorities: notice | answer | reminder | announcement.
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    # What the row is (services.outbox.PRIORITY): answer | notice | lapse_warning | meeting_change |
+    # meeting_reminder | dues_reminder | receipt | announcement.
     kind: Mapped[str] = mapped_column(String(24), default="notice", server_default="notice")
+    # Lower goes first when the LINE quota cannot carry everything.
+    priority: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # Rows with the same content key carry identical messages: LINE may multicast them together.
+    content_key: Mapped[str | None] = mapped_column(String(100))
+    # What decided the row, for counts per announcement and per job run: "announcement:12", "run:40".
+    source: Mapped[str | None] = mapped_column(String(64), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The X-Line-Retry-Key of the request that carries this row, set at its first attempt and reused
+    # on every retry; rows sent together (a bundle, a multicast) share it and are retried together.
+    retry_key: Mapped[str | None] = mapped_column(String(36), index=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # After this the message is no use (the meeting has begun, the month is over): expired, not sent.
+    expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # How it went out: push | multicast | reply (given with an answer) | fallback (on another channel).
+    sent_via: Mapped[str | None] = mapped_column(String(12))
 
     member: Mapped[Member | None] = relationship()

@@ -28,6 +28,9 @@ class Fund(Base):
     lapse_after_missed_months: Mapped[int] = mapped_column(Integer, default=3)
     entry_fee: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
     waiting_days: Mapped[int] = mapped_column(Integer, default=180)
+    # Days of the month dues reminders go: the first to everyone whose month is unpaid, the later
+    # ones to those still unpaid.
+    reminder_days: Mapped[str] = mapped_column(String(40), default="1,25", server_default="1,25")
     payment_info_th: Mapped[str | None] = mapped_column(Text)
     payment_info_en: Mapped[str | None] = mapped_column(Text)
 

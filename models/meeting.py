@@ -25,6 +25,10 @@ class Meeting(Base):
     place_en: Mapped[str] = mapped_column(String(300))
     agenda_th: Mapped[str | None] = mapped_column(Text)
     agenda_en: Mapped[str | None] = mapped_column(Text)
+    # scheduled | cancelled; a moved meeting keeps its id, with the time it had before.
+    status: Mapped[str] = mapped_column(String(12), default="scheduled", server_default="scheduled")
+    previous_starts_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    changed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     fund: Mapped[Fund | None] = relationship()

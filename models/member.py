@@ -6,12 +6,14 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     Enum,
     ForeignKey,
     Index,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,6 +52,10 @@ class Member(Base):
         default=MemberStatus.ACTIVE,
     )
     preferred_language: Mapped[str] = mapped_column(String(2), default="th")
+    # What the member wants pushed (changed from the chat's settings); answers always come.
+    notify_dues: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_meetings: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_announcements: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     consent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     consent_version: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,9 +21,35 @@ from models import ChatAccount, CommitteeRole, Member, OutboxMessage
 Compose = Callable[[str], Sequence[Reply]]
 
 KEY_LENGTH = 200
+
+# Row states (models.chat.OutboxMessage).
+PENDING = "pending"
+SENDING = "sending"  # leased by one dispatcher until lease_until
+SENT = "sent"
+RETRY = "retry"  # again at next_attempt_at
+HELD = "held"  # no LINE quota for it: given with the next reply, on Telegram, or next month
+FAILED = "failed"  # refused for good, or out of attempts
+UNREACHABLE = "unreachable"  # the person blocked or unfollowed the bot
+EXPIRED = "expired"  # its moment passed before it could go (a reminder for a meeting begun)
 # An answer that may have reached the member already (its delivery timed out): kept with its
 # reason, but not `pending`, so the dispatcher does not send it again by itself.
 UNCONFIRMED = "unconfirmed"
+WAITING = (PENDING, RETRY, HELD)
+
+# What goes first when the LINE quota cannot carry everything (lower first). Answers a member is
+# waiting for, then what is urgent (may spend the reserve), then the rest.
+PRIORITY = {
+    "answer": 0,
+    "notice": 1,
+    "lapse_warning": 1,
+    "meeting_change": 1,
+    "meeting_reminder": 2,
+    "dues_reminder": 3,
+    "receipt": 3,
+    "status": 3,
+    "announcement": 4,
+}
+URGENT = 1  # rows of this priority or lower may use the quota reserve
 
 
 def answer_key(channel: str, event_id: str) -> str:
@@ -36,7 +63,8 @@ def answer_key(channel: str, event_id: str) -> str:
 
 def enqueue(session: Session, *, key: str, channel: str, user_id: str, replies: Sequence[Reply],
             member_id: int | None = None, kind: str = "notice", reason: str | None = None,
-            status: str = "pending") -> bool:
+            status: str = PENDING, content_key: str | None = None, source: str | None = None,
+            expires_at: datetime | None = None) -> bool:
     """One row for one chat. False when a row with this key exists already (decided before)."""
     if len(key) > KEY_LENGTH:
         raise ValueError("outbox key too long")
@@ -48,7 +76,8 @@ def enqueue(session: Session, *, key: str, channel: str, user_id: str, replies: 
             session.add(OutboxMessage(
                 key=key, channel=channel, external_user_id=user_id, member_id=member_id,
                 payload=[reply_to_dict(r) for r in replies], kind=kind, last_error=reason,
-                status=status))
+                status=status, priority=PRIORITY.get(kind, 5), content_key=content_key, source=source,
+                expires_at=expires_at))
         return True
     except IntegrityError:  # the same decision taken by a concurrent worker
         return False

@@ -69,6 +69,7 @@ class Config:
             "line_rate": _positive(env, "LINE_RATE", 100.0),
         }
         values.update(overrides)
+        _check_delivery(str(values["quiet_hours"]), str(values["line_quota_reserve"]))
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -83,3 +84,15 @@ def _positive(env: dict[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise RuntimeError(f"{name} must be more than 0")
     return value
+
+
+def _check_delivery(quiet_hours: str, reserve: str) -> None:
+    """A mistyped delivery setting stops the process at start, not silently at the first send."""
+    from scheduler.clock import QuietHours
+    from scheduler.quota import reserve_units
+
+    try:
+        QuietHours.parse(quiet_hours)
+        reserve_units(reserve, 300)
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from models import (
     ChatAccount,
     DialogState,
     Member,
+    OutboxMessage,
     ProcessedEvent,
     make_engine,
     make_sessionmaker,
@@ -132,7 +133,7 @@ class Core:
     answer_key = staticmethod(outbox.answer_key)
 
     def keep_answer(self, channel: str, to: str, replies: Sequence[Reply], *, event_id: str,
-                    reason: str, uncertain: bool = False) -> bool:
+                    reason: str, uncertain: bool = False, retry_key: str | None = None) -> bool:
         """An answer to chat `to` that could not be delivered now, kept as an outbox row of kind
         "answer" (the key from the event, so a repeat writes nothing).
 
@@ -140,7 +141,8 @@ class Core:
         may have arrived (`uncertain`: a timeout or a server error after the request went out) is
         kept `unconfirmed`: recorded with its reason, not sent again by itself, since a member who
         got it would get it twice. False when nothing was written (kept already, or the database
-        failed: then the error is logged).
+        failed: then the error is logged). `retry_key` is the idempotency key the failed push
+        carried (LINE's X-Line-Retry-Key): stored on the row, the dispatcher's pushes reuse it.
         """
         if not inbound.user_id_fits(to):
             log.info("a %s answer to a chat id that cannot be stored was not kept", channel)
@@ -152,6 +154,10 @@ class Core:
                     session, key=outbox.answer_key(channel, event_id), channel=channel, user_id=to,
                     replies=replies, member_id=account.member_id if account else None, kind="answer",
                     reason=reason[:200], status=outbox.UNCONFIRMED if uncertain else "pending")
+                if written and retry_key:
+                    key = outbox.answer_key(channel, event_id)
+                    session.execute(update(OutboxMessage).where(OutboxMessage.key == key)
+                                    .values(retry_key=retry_key))
         except Exception:  # noqa: BLE001 - the webhook still answers; the log says what was lost
             log.exception("a %s answer could not be kept in the outbox (%s)", channel, reason)
             return False

@@ -27,6 +27,7 @@ from bot.config import Config
 REPLY_TIMEOUT = (1.0, 2.0)
 PUSH_TIMEOUT = (1.0, 3.0)
 PROFILE_TIMEOUT = (0.5, 0.8)
+QUOTA_TIMEOUT = (1.0, 3.0)  # read before each delivery batch; a slow answer only delays it
 ADMIN_TIMEOUT = (5.0, 30.0)
 
 

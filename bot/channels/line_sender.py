@@ -20,13 +20,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import urllib3
-from linebot.v3.messaging import ApiException, MulticastRequest
+from linebot.v3.messaging import ApiException
 
 from bot.channels.line_client import (
     PUSH_TIMEOUT,
     QUOTA_TIMEOUT,
     LineClient,
     error_body,
+    multicast_request,
     never_sent,
     push_request,
     short_error,
@@ -104,7 +105,7 @@ class LineSender:
         recipients = list(to)
 
         def one(messages: list[JSON], k: str) -> Delivery:
-            request = MulticastRequest.construct(to=recipients, messages=messages)
+            request = multicast_request(recipients, messages)
             delivery = self._attempts(lambda: self.client.api.multicast_with_http_info(
                 request, x_line_retry_key=k, _request_timeout=PUSH_TIMEOUT), "multicast")
             self.metrics["multicasts" if delivery.ok else "multicast_failed"] += 1

@@ -48,7 +48,7 @@ from bot.channels.line_client import (
     short_error,
 )
 from bot.channels.line_events import Parsed, UnreadableEvent, clean_text, log_id, log_kind, parse_event
-from bot.channels.line_render import JSON, batches, render
+from bot.channels.line_render import JSON, MAX_MESSAGES, batches, render
 from bot.channels.line_sender import CHANNEL, LineSender, retry_key
 from bot.channels.webhook import BadBody, parse_json, read_limited_body
 from bot.config import Config
@@ -85,6 +85,7 @@ class LineChannel:
         self.client = LineClient(config)
         self.metrics: Counter[str] = Counter()
         self.sender = LineSender(self.client, self.metrics)
+        core.reply_fits[CHANNEL] = fits_one_reply  # held messages given with an answer stay free
 
     # --- webhook ---------------------------------------------------------------------------------
     def verify(self, body: bytes, signature: str | None) -> str | None:
@@ -259,6 +260,11 @@ class LineChannel:
             return REPLIED, None
         self.metrics["reply_failed"] += 1
         return (REPLY_UNKNOWN, uncertain) if uncertain else (REPLY_NOT_SENT, why)
+
+
+def fits_one_reply(replies: Sequence[Reply]) -> bool:
+    """Whether an answer goes in one (free) reply request: at most 5 LINE messages once rendered."""
+    return len(render(replies)) <= MAX_MESSAGES
 
 
 def _plain(status: int, message: str):

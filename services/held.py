@@ -50,6 +50,9 @@ def with_held(session: Session, rows: Sequence[OutboxMessage], *, locale: str, a
               now: datetime, fits: Fits, more: bool = False) -> list[Reply]:
     """`answer` followed by as many of the held `rows` (`waiting`) as fit one reply; those rows are
     marked sent. `more`: the member pressed `MORE` (the answer is then only what is held)."""
+    # A row too long for any reply (with the header and the button) would keep the button coming
+    # back forever: it waits for the dispatcher instead (Telegram, or a push next month).
+    rows = [row for row in rows if fits(compose([], [row], len(rows) + 1, locale, more=True))]
     if not rows:
         return [*answer, Text(translate(locale, "held.none_left"))] if more else list(answer)
     chosen: list[OutboxMessage] = []

@@ -171,3 +171,17 @@ def test_a_notice_with_its_own_button_keeps_it(line_user, line_member, fake_line
     line_user.say("สวัสดี")
     assert "ได้รับเงินสัจจะ 30 บาทแล้วค่ะ ขอบคุณค่ะ" in line_user.text
     assert [b.data for b in line_user.buttons()].count("acct") == 1  # its button and the menu's, once
+
+
+def test_a_notice_too_long_for_any_reply_waits_for_the_dispatcher(line_user, line_member, fake_line, db):
+    huge = [Text(f"ส่วนที่ {i} " + "รายละเอียด " * 600) for i in range(6)]  # six messages: never one reply
+    with db() as s, s.begin():
+        outbox.enqueue(s, key="announce:huge", channel="line", user_id=line_user.user,
+                       member_id=line_member.id, kind="announcement", status="held", replies=huge)
+    small = hold(db, line_user.user, line_member.id, "แจ้งเตือนค่าสัจจะค่ะ")
+    line_user.say("สวัสดี")
+    assert "มีประกาศใหม่ 1 รายการค่ะ" in texts(line_user) and held.MORE not in line_user.text
+    line_user.press(held.MORE)
+    assert line_user.text == "ตอนนี้ไม่มีประกาศค้างอยู่แล้วค่ะ"
+    found = rows(db)
+    assert (found["announce:huge"].status, found[small].status) == ("held", "sent")

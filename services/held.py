@@ -34,10 +34,12 @@ def waiting(session: Session, channel: str, user_id: str, member_id: int,
     """The chat's held rows for this member (or for the chat itself), most urgent and oldest first.
 
     Rows another transaction has locked (a dispatcher sending them on Telegram) are skipped, not
-    waited for (PostgreSQL; SQLite has one writer at a time). Expired rows are the dispatcher's."""
+    waited for (PostgreSQL; SQLite has one writer at a time). Expired rows are the dispatcher's, and
+    so are rows that kept a retry key: a push of theirs may have been accepted, and only sending it
+    again under that key (LINE answers 409 then) keeps the member from getting it twice."""
     query = (select(OutboxMessage)
              .where(OutboxMessage.channel == channel, OutboxMessage.external_user_id == user_id,
-                    OutboxMessage.status == HELD,
+                    OutboxMessage.status == HELD, OutboxMessage.retry_key.is_(None),
                     or_(OutboxMessage.member_id == member_id, OutboxMessage.member_id.is_(None)),
                     or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now))
              .order_by(OutboxMessage.priority, OutboxMessage.created_at, OutboxMessage.id))

@@ -21,7 +21,7 @@ import random
 import re
 import threading
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,12 +61,11 @@ class Chaos:
             self.rate_limited += 1
             return "rate"
         if self.rng.random() < self.error_rate:
-            return "after" if self.rng.random() < self.accepted_share else "before"
+            if self.rng.random() < self.accepted_share:
+                return "after"  # counted in `failed_after` once the fake has acted on the call
+            self.failed_before += 1
+            return "before"
         return "ok"
-
-    def rate_answer(self) -> Answer:
-        headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
-        return 429, headers, {"message": RATE_LIMIT}
 
 
 class Deliveries:
@@ -80,6 +79,7 @@ class Deliveries:
         self.consumption = 0
         self.inbox: dict[str, list[list[dict]]] = defaultdict(list)  # user -> accepted message arrays
         self._chaos: Chaos | None = None
+        self._fates: dict[str, deque[str]] = defaultdict(deque)
 
     # --- scripting -------------------------------------------------------------------------------
     def chaos(self, seed: int = 0, **settings: Any) -> Chaos:
@@ -89,6 +89,13 @@ class Deliveries:
 
     def calm(self) -> None:
         self._chaos = None
+
+    def script(self, operation: str, *fates: str) -> None:
+        """The fates of the next calls of a send operation, before any chaos: "ok", "rate" (429),
+        "before" (500, not acted on) or "after" (acted on, then answered 500)."""
+        assert set(fates) <= {"ok", "rate", "before", "after"}, fates
+        with self._lock:
+            self._fates[operation].extend(fates)
 
     def set_quota(self, limit: int | None, used: int = 0) -> None:
         """This month's limit (None: unlimited) and what is used of it already."""
@@ -163,11 +170,13 @@ class Deliveries:
                 return 400, {}, {"message": "The retry key is invalid"}
         with self._lock:
             chaos = self._chaos
-            fate = chaos.draw() if chaos is not None else "ok"
+            scripted = self._fates.get(rec.operation or "")
+            drawn = not scripted and chaos is not None
+            fate = scripted.popleft() if scripted else chaos.draw() if chaos is not None else "ok"
             if fate == "rate":
-                return chaos.rate_answer()
+                wait = chaos.retry_after if drawn and chaos is not None else None
+                return 429, {"Retry-After": str(wait)} if wait is not None else {}, {"message": RATE_LIMIT}
             if fate == "before":
-                chaos.failed_before += 1
                 return 500, {}, {"message": "Internal server error"}
             if key is not None and key in self.retry_keys:
                 return 409, {"x-line-accepted-request-id": key}, {"message": ACCEPTED_BEFORE}
@@ -180,7 +189,8 @@ class Deliveries:
             for user in to:
                 self.inbox[user].append(messages)
             if fate == "after":  # LINE acted on it, but the answer is an error
-                chaos.failed_after += 1
+                if drawn and chaos is not None:
+                    chaos.failed_after += 1
                 return 500, {}, {"message": "Internal server error"}
         if rec.operation == "multicast":
             return self._answer(rec, {})

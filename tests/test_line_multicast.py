@@ -199,3 +199,14 @@ def test_chaos_draws_the_same_fates_from_the_same_seed(fake_line):
     fates = [one.draw() for _ in range(200)]
     assert fates == [two.draw() for _ in range(200)]
     assert {"ok", "rate", "before", "after"} == set(fates)
+
+
+def test_scripted_fates_come_before_any_chaos(fake_line, sender):
+    fake_line.script("multicast", "after", "rate")
+    to = users(2)
+    delivery = sender.deliver_many(to, NOTICE, str(uuid.uuid4()))
+    # Acted on, answered 500; the retry at once met the rate limit: not known to be sent, so RETRY.
+    assert (delivery.outcome, delivery.reason, delivery.uncertain) == (Outcome.RETRY, RATE_LIMITED, True)
+    assert [c.status for c in fake_line.calls("multicast")] == [500, 429]
+    assert [fake_line.delivered(u) for u in to] == [1, 1]
+    assert sender.deliver_many(to, NOTICE, str(uuid.uuid4())).ok  # nothing scripted is left

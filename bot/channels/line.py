@@ -17,13 +17,15 @@ For each webhook call:
    group or room only postbacks and messages that mention the bot are taken, with `in_group=True`.
 4. Render the replies (`line_render`) and send them with the reply token. Only when LINE has said
    the reply was not taken (the token is invalid or expired, or the request never reached LINE)
-   is the answer pushed by the `LineSender` instead, unless the core says the account is
-   unreachable; every such push is counted (`metrics`) and recorded by the core, since pushes
-   count against the paid monthly quota. After a timeout or a 5xx LINE may have delivered the
-   reply: it is sent once more with the same single-use token, and if that says nothing either,
-   the answer is kept as an unconfirmed outbox row, not pushed. An answer the push could not
-   deliver is kept as a pending outbox row for the dispatcher. The webhook answers 200 whatever
-   happens.
+   is the answer pushed by the `LineSender` (`line_sender`) instead, unless the core says the
+   account is unreachable; every such push is counted (`metrics`) and recorded by the core, since
+   pushes count against the paid monthly quota. After a timeout or a 5xx LINE may have delivered
+   the reply: it is sent once more with the same single-use token, and if that says nothing
+   either, the answer is kept as an unconfirmed outbox row, not pushed. An answer the push could
+   not deliver is kept as a pending outbox row for the dispatcher. The webhook answers 200
+   whatever happens.
+5. Held messages (no quota was left to push them) ride along free: the core adds them to a linked
+   member's answer in a private chat, as many as `fits_one_reply` lets into one reply request.
 """
 
 from __future__ import annotations

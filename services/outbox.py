@@ -11,11 +11,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from messaging.values import Reply, reply_to_dict
-from models import ChatAccount, CommitteeRole, Member, OutboxMessage
+from models import ChatAccount, CommitteeRole, Member, OutboxMessage, utcnow
 
 # A notice in the recipient's own language: locale -> replies.
 Compose = Callable[[str], Sequence[Reply]]
@@ -81,6 +82,32 @@ def enqueue(session: Session, *, key: str, channel: str, user_id: str, replies: 
         return True
     except IntegrityError:  # the same decision taken by a concurrent worker
         return False
+
+
+# What a row given to `enqueue_many` may carry besides key, channel, external_user_id and payload.
+_ROW_DEFAULTS = {"member_id": None, "kind": "notice", "content_key": None, "source": None,
+                 "expires_at": None, "last_error": None}
+
+
+def enqueue_many(session: Session, rows: Sequence[dict]) -> int:
+    """Many rows in one INSERT ... ON CONFLICT (key) DO NOTHING: what was decided before (the same
+    key) is left alone. Rows are dicts with key, channel, external_user_id, payload (serialised
+    replies) and optionally member_id, kind, content_key, source, expires_at. Rows written."""
+    if not rows:
+        return 0
+    now = utcnow()
+    values = []
+    for row in rows:
+        if len(row["key"]) > KEY_LENGTH:
+            raise ValueError("outbox key too long")
+        value = {**_ROW_DEFAULTS, **row, "status": PENDING, "attempts": 0, "created_at": now}
+        value["priority"] = PRIORITY.get(value["kind"], 5)
+        values.append(value)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (dialect.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
+                 .returning(OutboxMessage.__table__.c.id))
+    # One statement for the batch (SQLAlchemy's insertmanyvalues); RETURNING counts what went in.
+    return len(session.execute(statement, values).all())
 
 
 def reachable_chats(session: Session, member_id: int) -> list[ChatAccount]:

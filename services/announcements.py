@@ -108,7 +108,7 @@ def message(session: Session, announcement: Announcement, locale: str) -> list[d
                                          text=announcement.text(locale))))]
 
 
-def expand(Session: sessionmaker, announcement_id: int, at: datetime) -> int:
+def expand(Session: sessionmaker, announcement_id: int, at: datetime, size: int = recipients.PAGE) -> int:
     """Rows for every recipient, a page per transaction; then done, with the recipients counted
     from the outbox (so a resumed expansion counts the rows of its first attempt too)."""
     with Session() as session, session.begin():
@@ -119,7 +119,7 @@ def expand(Session: sessionmaker, announcement_id: int, at: datetime) -> int:
         texts = {loc: message(session, announcement, loc) for loc in ("th", "en")}
     source = f"announcement:{announcement_id}"
     written = 0
-    for session, rows, chats in recipients.pages(Session, where):
+    for session, rows, chats in recipients.pages(Session, where, size=size):
         batch = [recipients.outbox_row(chats[m], key=f"{source}:{m}", replies=texts.get(chats[m].locale,
                                        texts["th"]), kind="announcement", source=source,
                                        content_key=f"{source}:{chats[m].locale}")

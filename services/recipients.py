@@ -64,7 +64,7 @@ def chats_between(session: Session, first: int, last: int) -> dict[int, Chat]:
     not a list of a thousand ids)."""
     rows = session.execute(select(*_CHAT_COLUMNS).where(
         ChatAccount.member_id.between(first, last), ChatAccount.unreachable_at.is_(None)))
-    return choose(rows.tuples())
+    return choose(rows.all())
 
 
 def chats_of(session: Session, member_ids: Sequence[int]) -> dict[int, Chat]:
@@ -73,7 +73,7 @@ def chats_of(session: Session, member_ids: Sequence[int]) -> dict[int, Chat]:
         return {}
     rows = session.execute(select(*_CHAT_COLUMNS).where(
         ChatAccount.member_id.in_(list(member_ids)), ChatAccount.unreachable_at.is_(None)))
-    return choose(rows.tuples())
+    return choose(rows.all())
 
 
 def active_members(*, fund_id: int | None | Sequence[int], kind: str | None) -> list[ColumnElement[bool]]:

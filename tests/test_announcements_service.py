@@ -26,7 +26,8 @@ def _setup(Session, n: int = 5, fund_id_none: bool = False) -> int:
         quiet = member_with_chat(s, fund, joined_on=JOINED)
         quiet.notify_announcements = False
         draft = announcements.create_draft(s, fund_id=None if fund_id_none else fund.id,
-                                           text_th="งดจ่ายเงินวันที่ 5 เพราะวันหยุด", text_en="No payments on the 5th",
+                                           text_th="งดจ่ายเงินวันที่ 5 เพราะวันหยุด",
+                                           text_en="No payments on the 5th",
                                            author="chat:1", at=at(2026, 12, 1, 10))
         announcements.schedule(s, draft, at(2026, 12, 2, 9), actor="chat:1", at=at(2026, 12, 1, 10))
         return draft.id

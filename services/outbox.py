@@ -7,10 +7,11 @@ the caller makes a notice idempotent: deciding the same thing twice writes nothi
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, bindparam, cast, column, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -103,11 +104,40 @@ def enqueue_many(session: Session, rows: Sequence[dict]) -> int:
         value = {**_ROW_DEFAULTS, **row, "status": PENDING, "attempts": 0, "created_at": now}
         value["priority"] = PRIORITY.get(value["kind"], 5)
         values.append(value)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_postgresql(session, values, now)
+    statement = (sqlite.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
                  .returning(OutboxMessage.__table__.c.id))
     # One statement for the batch (SQLAlchemy's insertmanyvalues); RETURNING counts what went in.
     return len(session.execute(statement, values).all())
+
+
+# The batch's columns as one JSON document unpacks them on the server.
+_RECORD = {"key": String(), "channel": String(), "external_user_id": String(), "member_id": Integer(),
+           "payload": JSON(), "kind": String(), "priority": Integer(), "content_key": String(),
+           "source": String(), "expires_at": DateTime(timezone=True), "last_error": Text()}
+
+
+def _insert_postgresql(session: Session, values: list[dict], now: datetime) -> int:
+    """INSERT ... SELECT FROM json_to_recordset(<the batch as one JSON text>) ON CONFLICT DO NOTHING:
+    one parameter whatever the batch's size. A VALUES list has a dozen per row, and psycopg spends
+    more time rewriting their placeholders than the server spends inserting."""
+    table = OutboxMessage.__table__
+    document = json.dumps([{name: _plain(v[name]) for name in _RECORD} for v in values], ensure_ascii=False)
+    record = (func.json_to_recordset(cast(bindparam("rows", document, type_=Text()), JSON))
+              .table_valued(*(column(name, kind) for name, kind in _RECORD.items()))
+              .render_derived(name="r", with_types=True))
+    constant = {"status": PENDING, "attempts": 0, "created_at": now}
+    columns = [record.c[name].label(name) for name in _RECORD]
+    columns += [cast(bindparam(f"c_{name}", value, type_=table.c[name].type), table.c[name].type).label(name)
+                for name, value in constant.items()]
+    statement = (postgresql.insert(table).from_select([c.name for c in columns], select(*columns))
+                 .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
+    return len(session.execute(statement).all())
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def reachable_chats(session: Session, member_id: int) -> list[ChatAccount]:

@@ -50,7 +50,8 @@ def expected_rows(n: int) -> int:
 def member_rows(n: int, now: datetime):
     for i in range(1, n + 1):
         yield {"id": i, "fund_id": 1 + i % FUNDS, "member_no": f"{i:07d}", "first_name": "สมาชิก",
-               "last_name": f"ทดสอบ{i}", "national_id_hash": f"{i:064x}", "national_id_last4": f"{i % 10000:04d}",
+               "last_name": f"ทดสอบ{i}", "national_id_hash": f"{i:064x}",
+               "national_id_last4": f"{i % 10000:04d}",
                "birth_date": date(1970, 1, 1), "phone": None, "joined_on": JOINED, "status": "active",
                "preferred_language": "th", "notify_dues": True, "notify_meetings": True,
                "notify_announcements": True, "consent_at": None, "consent_version": None, "created_at": now}
@@ -58,7 +59,8 @@ def member_rows(n: int, now: datetime):
 
 def chat_rows(n: int, now: datetime):
     for i in range(2, n + 1, 2):  # half the members have a chat
-        yield {"id": i // 2, "channel": "line" if i % 4 == 0 else "telegram", "external_user_id": f"U{i:032x}",
+        yield {"id": i // 2, "channel": "line" if i % 4 == 0 else "telegram",
+               "external_user_id": f"U{i:032x}",
                "member_id": i, "locale": "en" if i % 10 == 0 else "th", "display_name": None,
                "linked_at": now, "unreachable_at": None, "failed_link_attempts": 0, "link_locked_until": None,
                "consent_at": None, "consent_version": None, "pending_member_id": None, "pending_since": None,
@@ -213,9 +215,11 @@ def ratios(cases: list[dict]) -> list[dict]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_decide", description=__doc__.splitlines()[0])
-    parser.add_argument("--sqlite", default="10000,100000", help="SQLite sizes (comma-separated; '' for none)")
+    parser.add_argument("--sqlite", default="10000,100000",
+                        help="SQLite sizes (comma-separated; '' for none)")
     parser.add_argument("--postgres", default="10000,100000", help="PostgreSQL sizes ('' for none)")
-    parser.add_argument("--million", action="store_true", default=os.environ.get("KONGTUN_BENCH_MILLION") == "1",
+    parser.add_argument("--million", action="store_true",
+                        default=os.environ.get("KONGTUN_BENCH_MILLION") == "1",
                         help="add 1,000,000 members on PostgreSQL (or KONGTUN_BENCH_MILLION=1)")
     parser.add_argument("--postgres-url", default=POSTGRES, help="a database the bench may empty")
     parser.add_argument("--output", type=Path, default=RESULTS / "decide.json")

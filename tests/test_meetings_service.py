@@ -62,3 +62,22 @@ def test_refusals(jobs_db):
         with pytest.raises(ServiceError):
             meetings.schedule(s, fund_id=None, title_th="x", title_en="x", starts_at=at(2026, 1, 1, 10),
                               place_th="y", place_en="y", actor="cli", at=at(2026, 12, 2, 10))
+
+
+def test_a_cancelled_meeting_is_no_longer_listed_in_the_chat(app, db, chat, clock):
+    from tests.factories import link_chat
+
+    clock.now = at(2026, 12, 1, 10)
+    with db() as s, s.begin():
+        fund = make_fund(s)
+        member = member_with_chat(s, fund, joined_on=JOINED)
+        link_chat(s, "U-test-1", member)
+        meeting = meetings.schedule(s, fund_id=fund.id, title_th="ประชุมกรรมการ", title_en="Committee meeting",
+                                    starts_at=at(2026, 12, 20, 10), place_th="ศาลา", place_en="Hall",
+                                    actor="cli", at=at(2026, 12, 1, 10))
+    chat.press("meet")
+    assert "ประชุมกรรมการ" in chat.text
+    with db() as s, s.begin():
+        meetings.cancel(s, s.get(Meeting, meeting.id), actor="cli", at=at(2026, 12, 2, 10), tz=BANGKOK)
+    chat.press("meet")
+    assert "ประชุมกรรมการ" not in chat.text

@@ -5,8 +5,8 @@ bulk through the real models.
 - `delivery_clock`: a `scheduler.clock.ManualClock` at 10:00 Bangkok on 1 December 2026, outside
   quiet hours; the app's core reads it too, so replies and dispatches agree on the time.
 - `delivery_app`: LINE and Telegram configured, pointed at `fake_line` and `fake_telegram`.
-- `people(n, telegram_every=k)`: n active members of one fund, each linked to a new LINE chat, every
-  k-th linked to a Telegram chat as well.
+- `linked_people(n, telegram_every=k)`: n active members of one fund, each linked to a new LINE
+  chat, every k-th linked to a Telegram chat as well.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def delivery_senders(delivery_app) -> dict[str, Sender]:
 
 
 @pytest.fixture
-def people(delivery_db) -> Callable[..., list[Person]]:
+def linked_people(delivery_db) -> Callable[..., list[Person]]:
     from tests.factories import make_fund  # imports conftest: not at the top
 
     serial = count(1)
@@ -124,7 +124,7 @@ def enqueue_for(delivery_db, rows: Sequence[tuple[Person, str, Sequence[Reply] |
 
 
 @pytest.fixture
-def rounds(delivery_clock: ManualClock) -> Callable[..., Iterator[int]]:
+def delivery_rounds(delivery_clock: ManualClock) -> Callable[..., Iterator[int]]:
     """Round numbers, moving the clock `minutes` on before each one after the first."""
 
     def make(limit: int, minutes: float = 10) -> Iterator[int]:

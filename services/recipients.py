@@ -97,11 +97,15 @@ def active_members(*, fund_id: int | None | Sequence[int], kind: str | None) -> 
     return where
 
 
+Page = tuple[Session, list[Any], dict[int, Chat]]
+
+
 def pages(Session: sessionmaker, where: Sequence[ColumnElement[bool]], columns: Sequence[Any] = (),
-          size: int = PAGE, with_chat: bool = True) -> Iterator[tuple[Session, list[Any], dict[int, Chat]]]:
+          size: int | None = None, with_chat: bool = True) -> Iterator[Page]:
     """(session, member rows, their chats) page by page, each page inside its own transaction
     (committed when the caller asks for the next page). A row is (id, *columns); only members with
     a reachable chat unless `with_chat` is False."""
+    size = size or PAGE  # read when called, so a test can make pages small
     after = 0
     while True:
         with Session() as session, session.begin():

@@ -126,8 +126,10 @@ def test_the_monthly_limit_holds_the_channel_until_lines_month_turns(Session, ma
 
 def test_lines_month_turns_at_midnight_in_tokyo():
     tokyo = timedelta(hours=9)  # midnight in Tokyo is 15:00 UTC the day before
-    assert next_line_month(datetime(2026, 12, 31, 15, 30, tzinfo=UTC)) == datetime(2027, 2, 1, tzinfo=UTC) - tokyo
-    assert next_line_month(datetime(2026, 11, 30, 14, 59, tzinfo=UTC)) == datetime(2026, 12, 1, tzinfo=UTC) - tokyo
+    assert next_line_month(datetime(2026, 12, 31, 15, 30, tzinfo=UTC)) \
+        == datetime(2027, 2, 1, tzinfo=UTC) - tokyo
+    assert next_line_month(datetime(2026, 11, 30, 14, 59, tzinfo=UTC)) \
+        == datetime(2026, 12, 1, tzinfo=UTC) - tokyo
 
 
 def test_held_rows_go_on_telegram_when_the_member_has_it(Session, manual_clock, make_dispatcher):

@@ -38,7 +38,6 @@ from scheduler.clock import QuietHours, system_clock
 from scheduler.line_delivery import LINE, LineDelivery
 from scheduler.outcomes import DeliveryReport, Recorder, replies_of
 from scheduler.pacing import PER_CHAT_SECONDS, TELEGRAM, Pacer, chat_limit
-from scheduler.quota import URGENT
 
 log = logging.getLogger(__name__)
 
@@ -188,4 +187,4 @@ class Dispatcher:
         return hold if hold is not None and hold.until > now else None
 
 
-__all__ = ["URGENT", "DeliveryReport", "DeliverySettings", "Dispatcher", "replies_of"]
+__all__ = ["DeliveryReport", "DeliverySettings", "Dispatcher", "replies_of"]

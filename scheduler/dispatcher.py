@@ -35,6 +35,7 @@ from messaging.values import Reply
 from models import ChannelHold, OutboxMessage
 from scheduler import claim as claiming
 from scheduler.clock import QuietHours, system_clock
+from scheduler.guard import guarded
 from scheduler.line_delivery import LINE, LineDelivery
 from scheduler.outcomes import DeliveryReport, Recorder, replies_of
 from scheduler.pacing import PER_CHAT_SECONDS, TELEGRAM, Pacer, chat_limit
@@ -98,8 +99,8 @@ class Dispatcher:
         report = DeliveryReport()
         start = self.clock()
         channels = set(self.senders)
-        self.line.start_drain()
         with self.Session() as session:
+            self.line.start_drain(session)
             report.expired = claiming.expire(session, start)
             quiet = self.quiet(start)
             total = claiming.count_due(session, start, channels, answers_only=quiet,
@@ -170,7 +171,7 @@ class Dispatcher:
             # The overall pace may have made it later than the chat's slot: the chat's next slot
             # counts from when it really goes.
             self.pacer.push_back(chat_limit(to), self.pacer.now() + PER_CHAT_SECONDS * messages)
-        delivery = sender.deliver(to, replies, key)
+        delivery = guarded(lambda: sender.deliver(to, replies, key), channel)
         if channel == TELEGRAM and delivery.reason == RATE_LIMITED:
             self.pacer.push_back(TELEGRAM, self.pacer.now() + (delivery.retry_after or 1.0))
         return delivery

@@ -13,6 +13,7 @@ back). A 429 "monthly limit" holds the whole channel until LINE's month turns (T
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from messaging.sender import (
 from models import ChannelHold, ChatAccount, OutboxMessage
 from scheduler.backoff import NOT_TRIED_SECONDS
 from scheduler.claim import HeldRoom
+from scheduler.guard import guarded
 from scheduler.outcomes import Recorder, replies_of
 from scheduler.pacing import LINE as LINE_PACE
 from scheduler.quota import URGENT, Plan, Waiting, plan_line, reserve_units
@@ -44,6 +46,8 @@ from services.accounts import set_reachable
 
 if TYPE_CHECKING:
     from scheduler.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
 
 LINE = "line"
 FALLBACK = "telegram"
@@ -86,9 +90,15 @@ class LineDelivery:
         self.spent = 0  # units spent since: LINE's consumption count may lag behind
         self.quota: Quota | None = None
         self.reserve = 0
+        self.fresh = False  # the quota was read just now, and nothing spent since
 
-    def start_drain(self) -> None:
-        self.first_left, self.spent, self.quota = None, 0, None
+    def start_drain(self, session: Session) -> None:
+        """Where the quota stands before the first claim, so held rows are looked at again only
+        if it has room for them (read only when LINE has rows to go)."""
+        self.first_left, self.spent, self.quota, self.fresh = None, 0, None, False
+        if LINE in self.d.senders and session.scalar(select(OutboxMessage.id).where(
+                OutboxMessage.channel == LINE, OutboxMessage.status.in_(outbox.WAITING)).limit(1)):
+            self.fresh = self.read_quota(session)
 
     # --- which held rows to look at again ----------------------------------------------------
     def held_rooms(self, session: Session, now: datetime) -> list[HeldRoom]:
@@ -114,7 +124,11 @@ class LineDelivery:
         if not isinstance(sender, QuotaReader):
             self.quota, self.reserve = Quota(None, 0), 0
             return True
-        quota = sender.quota()
+        try:
+            quota = sender.quota()
+        except Exception as exc:  # noqa: BLE001 - unread is unread: nothing is pushed on a guess
+            log.warning("the LINE quota could not be read: %s", type(exc).__name__)
+            quota = None
         if quota is None:
             return False
         self.quota = quota
@@ -131,9 +145,10 @@ class LineDelivery:
         if self.d.line_hold(session, self.d.clock()) is not None:
             self.hold(session, rows, recorder)
             return
-        if not self.read_quota(session):
+        if not (self.fresh or self.read_quota(session)):
             recorder.not_tried(list(by_id), NOT_TRIED_SECONDS, "the LINE quota could not be read")
             return
+        self.fresh = False  # the next batch reads it again: this one spends it
         plan = plan_line([Waiting(r.id, r.external_user_id, r.priority, max(len(r.payload), 1), r.created_at,
                                   r.content_key, r.retry_key) for r in rows],
                          left=self.left(), reserve=self.reserve)
@@ -185,11 +200,12 @@ class LineDelivery:
         sender = self.d.senders[LINE]
         self.d.pacer.wait_until(self.d.pacer.reserve(LINE_PACE, 1.0 / self.d.settings.line_rate))
         assert request.key is not None
+        key = request.key
         if request.multicast:
             assert isinstance(sender, Multicaster)
-            return sender.deliver_many(request.chats, replies_of(request.rows[0]), request.key)
+            return guarded(lambda: sender.deliver_many(request.chats, replies_of(request.rows[0]), key), LINE)
         replies = [reply for row in request.rows for reply in replies_of(row)]
-        return sender.deliver(request.chats[0], replies, request.key)
+        return guarded(lambda: sender.deliver(request.chats[0], replies, key), LINE)
 
     # --- holding -------------------------------------------------------------------------------
     def month_used_up(self, session: Session, request: Request, delivery: Delivery,

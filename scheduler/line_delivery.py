@@ -187,14 +187,20 @@ class LineDelivery:
 
     def store_keys(self, session: Session, requests: list[Request]) -> None:
         """A new retry key on every row of each new request, committed before any call."""
-        values = []
+        singles = []
         for request in requests:
-            if request.fresh:
-                request.key = str(uuid.uuid4())
-                values += [{"id": r.id, "retry_key": request.key} for r in request.rows]
-        if values:
-            session.execute(update(OutboxMessage), values)
-            session.commit()
+            if not request.fresh:
+                continue
+            request.key = str(uuid.uuid4())
+            if len(request.rows) > 1:  # a multicast or a bundle: one statement for its rows
+                ids = [r.id for r in request.rows]
+                session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(retry_key=request.key),
+                                execution_options={"synchronize_session": False})
+            else:
+                singles.append({"id": request.rows[0].id, "retry_key": request.key})
+        if singles:
+            session.execute(update(OutboxMessage), singles)
+        session.commit()
 
     def send(self, request: Request) -> Delivery:
         sender = self.d.senders[LINE]

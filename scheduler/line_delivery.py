@@ -40,7 +40,7 @@ from scheduler.guard import guarded
 from scheduler.outcomes import Recorder, replies_of
 from scheduler.pacing import LINE as LINE_PACE
 from scheduler.quota import URGENT, Plan, Waiting, plan_line, reserve_units
-from scheduler.quota_memory import remember_quota
+from scheduler.quota_memory import give_back, remember_quota, sync_spent, take_units
 from services import outbox
 from services.accounts import set_reachable
 
@@ -54,6 +54,10 @@ FALLBACK = "telegram"
 LINE_MONTH = ZoneInfo("Asia/Tokyo")  # LINE's monthly quota turns at midnight Japan time
 HELD_LOOK_AGAIN = timedelta(minutes=15)  # held rows are planned again this often
 MONTHLY_LIMIT = "monthly_limit"
+
+
+def line_month(now: datetime) -> str:
+    return now.astimezone(LINE_MONTH).strftime("%Y-%m")
 
 
 def next_line_month(now: datetime) -> datetime:
@@ -136,6 +140,8 @@ class LineDelivery:
         if self.first_left is None:
             self.first_left = quota.left
         remember_quota(session, LINE, quota, self.d.clock())
+        if quota.limit is not None:
+            sync_spent(session, LINE, line_month(self.d.clock()), quota.used)
         session.commit()  # no write stays open while the pacer (its own transaction) reserves a slot
         return True
 
@@ -156,9 +162,16 @@ class LineDelivery:
         self.store_keys(session, requests)
         self.hold(session, [by_id[i] for i in plan.held], recorder)
         for n, request in enumerate(requests):
+            month = line_month(self.d.clock())
+            if not self.take(request, month):  # other dispatchers spent what this one planned on
+                self.hold(session, request.rows, recorder, keep_key=not request.fresh)
+                continue
             delivery = self.send(request)
             if delivery.ok or delivery.uncertain:
                 self.spent += request.cost
+            elif delivery.sent == 0 and self.quota is not None and self.quota.limit is not None:
+                with self.d.Session() as shared, shared.begin():
+                    give_back(shared, LINE, month, request.cost)
             via = "multicast" if request.multicast else "push"
             outcome = recorder.record(request.rows, delivery, via=via)
             if outcome == QUOTA_EXHAUSTED:
@@ -167,6 +180,15 @@ class LineDelivery:
             if outcome == RATE_LIMITED:  # everyone slows down, not only this dispatcher
                 self.d.pacer.push_back(LINE_PACE, self.d.pacer.now() + (delivery.retry_after or 1.0))
             self.d.keep_lease(session)
+
+    def take(self, request: Request, month: str) -> bool:
+        """The request's units from the month's counter shared by all dispatchers, within the
+        limit (urgent rows) or the limit less the reserve (the rest)."""
+        if self.quota is None or self.quota.limit is None:
+            return True
+        cap = self.quota.limit - (0 if request.order[0] <= URGENT else self.reserve)
+        with self.d.Session() as shared, shared.begin():
+            return take_units(shared, LINE, month, request.cost, cap)
 
     def requests(self, plan: Plan, by_id: dict[int, OutboxMessage]) -> list[Request]:
         sender = self.d.senders[LINE]

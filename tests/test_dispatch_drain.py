@@ -4,6 +4,7 @@ sender that raises, and the Telegram fallback through the real TelegramSender.""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -41,16 +42,32 @@ def test_a_long_batch_keeps_its_lease(Session, manual_clock, make_dispatcher):
 
 
 def test_held_rows_go_when_the_quota_comes_back(Session, manual_clock, make_dispatcher):
-    add_row(Session, "dues", kind="dues_reminder")
+    from scheduler.line_delivery import next_line_month
+
+    add_row(Session, "dues", kind="dues_reminder", expires_at=manual_clock() + timedelta(days=60))
     sender = QuotaLineSender(manual_clock, limit=300, used=300)
     dispatcher = make_dispatcher({"line": sender})
     assert dispatcher.deliver().held == 1
+    manual_clock.advance(minutes=20)
+    assert dispatcher.deliver().total == 0, "no room: held rows are not even claimed"
+    manual_clock.at = next_line_month(manual_clock()) + timedelta(hours=11)  # 1 January, 09:00 in Bangkok
     sender.used = 0  # LINE's month turned
-    manual_clock.advance(minutes=5)
-    assert dispatcher.deliver().total == 0, "held rows are planned again every quarter of an hour"
-    manual_clock.advance(minutes=10)
     assert dispatcher.deliver().sent == 1
     assert sender.used == 1 and rows_by_key(Session)["dues"].sent_via == "push"
+
+
+def test_dispatchers_share_the_months_units_and_never_spend_past_the_quota(Session, manual_clock,
+                                                                          make_dispatcher):
+    """LINE's count lags: the second dispatcher still reads 10 left after the first spent them."""
+    for i in range(12):
+        add_row(Session, f"dues:{i}", user=f"U{i}", kind="dues_reminder")
+    first = QuotaLineSender(manual_clock, limit=300, used=290)
+    second = QuotaLineSender(manual_clock, limit=300, used=290)  # the same figure, not yet updated
+    assert make_dispatcher({"line": first}, owner="a").deliver().sent == 10
+    for i in range(12, 20):
+        add_row(Session, f"dues:{i}", user=f"U{i}", kind="dues_reminder")
+    report = make_dispatcher({"line": second}, owner="b").deliver()
+    assert (len(second.calls), report.sent, report.held) == (0, 0, 8)
 
 
 def test_identical_content_goes_as_pushes_when_the_sender_cannot_multicast(Session, manual_clock,
@@ -109,3 +126,20 @@ def test_held_rows_reach_a_linked_telegram_chat_through_the_real_sender(tg_app, 
         assert session.query(OutboxMessage).filter_by(status="held").count() == 1
     manual_clock.advance(minutes=20)
     assert dispatcher.deliver().total == 0, "no Telegram left for it: it waits for a reply or the quota"
+
+
+def test_settings_come_from_the_operators_environment():
+    from zoneinfo import ZoneInfo
+
+    from bot.config import Config
+    from scheduler.clock import QuietHours
+    from scheduler.dispatcher import DeliverySettings
+
+    config = Config.from_env(env={"KONGTUN_SECRET_KEY": "x", "KONGTUN_TIMEZONE": "Asia/Bangkok",
+                                  "KONGTUN_QUIET_HOURS": "22:00-07:00", "LINE_QUOTA_RESERVE": "25",
+                                  "TELEGRAM_RATE": "10", "LINE_RATE": "50"})
+    found = DeliverySettings.from_config(config)
+    assert found.tz == ZoneInfo("Asia/Bangkok") and found.quiet_hours == QuietHours.parse("22:00-07:00")
+    assert (found.line_quota_reserve, found.telegram_rate, found.line_rate) == ("25", 10.0, 50.0)
+    always = Config.from_env(env={"KONGTUN_SECRET_KEY": "x", "KONGTUN_QUIET_HOURS": "off"})
+    assert DeliverySettings.from_config(always).quiet_hours is None

@@ -33,9 +33,10 @@ from messaging.sender import (
     Quota,
     QuotaReader,
 )
-from models import ChannelHold, ChatAccount, OutboxMessage
+from models import ChannelHold, OutboxMessage
 from scheduler.backoff import NOT_TRIED_SECONDS
 from scheduler.claim import HeldRoom
+from scheduler.fallback import fallback_chats, with_own_copy
 from scheduler.guard import guarded
 from scheduler.outcomes import Recorder, replies_of
 from scheduler.pacing import LINE as LINE_PACE
@@ -254,14 +255,16 @@ class LineDelivery:
 
     def hold(self, session: Session, rows: list[OutboxMessage], recorder: Recorder, *,
              keep_key: bool = True) -> None:
-        """Rows the quota cannot carry: on Telegram where the member has it, else held."""
+        """Rows the quota cannot carry: on Telegram where the member has it (and the notice is not
+        on its way there already), else held."""
         if not rows:
             return
-        chats = self.fallback_chats(session, rows)
+        chats = fallback_chats(session, rows, FALLBACK) if FALLBACK in self.d.senders else {}
+        copied = with_own_copy(session, rows, FALLBACK) if chats else set()
         waiting: list[int] = []
         for row in rows:
             chat = chats.get(row.member_id) if row.member_id is not None else None
-            if chat is None:
+            if chat is None or row.id in copied:
                 waiting.append(row.id)
                 continue
             delivery = self.d.send(FALLBACK, chat, replies_of(row), f"{row.key}:{FALLBACK}")
@@ -273,13 +276,3 @@ class LineDelivery:
                 session.commit()
             waiting.append(row.id)
         recorder.held(waiting, look_again=self.d.clock() + HELD_LOOK_AGAIN, keep_key=keep_key)
-
-    def fallback_chats(self, session: Session, rows: list[OutboxMessage]) -> dict[int, str]:
-        """member -> their reachable Telegram chat, when a Telegram sender is configured."""
-        members = {r.member_id for r in rows if r.member_id is not None}
-        if FALLBACK not in self.d.senders or not members:
-            return {}
-        found = session.execute(select(ChatAccount.member_id, ChatAccount.external_user_id).where(
-            ChatAccount.channel == FALLBACK, ChatAccount.member_id.in_(members),
-            ChatAccount.unreachable_at.is_(None)))
-        return {member: chat for member, chat in found if member is not None}

@@ -174,3 +174,23 @@ def test_a_conflict_on_the_retry_key_is_counted_as_sent(Session, manual_clock, m
     assert [r.status for r in fake_line.calls("pushMessage")] == [409]
     row = rows_by_key(Session)["k"]
     assert (row.status, row.sent_via, row.retry_key) == ("sent", "push", key)
+
+
+def test_no_fallback_copy_when_the_notice_has_its_own_telegram_row(Session, manual_clock, make_dispatcher):
+    from messaging.values import Text
+    from models import Member
+    from services import outbox as outbox_service
+
+    (member,) = _members(Session, 1, telegram=True)
+    with Session() as session, session.begin():  # a notice written to each linked chat, as features do
+        session.add(ChatAccount(channel="line", external_user_id="Uline", member_id=member))
+        session.flush()
+        written = outbox_service.notify_member(
+            session, session.get(Member, member), key="meeting:7:moved",
+            compose=lambda locale: [Text("ย้ายประชุมค่ะ")], kind="meeting_change")
+        assert written == 2
+    line = QuotaLineSender(manual_clock, limit=300, used=300)
+    telegram = RecordingSender("telegram", manual_clock)
+    report = make_dispatcher({"line": line, "telegram": telegram}).deliver()
+    assert [c.texts for c in telegram.calls] == [("ย้ายประชุมค่ะ",)], "once, by its own row"
+    assert (report.sent, report.held) == (1, 1)

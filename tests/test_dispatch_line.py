@@ -154,24 +154,26 @@ def test_a_conflict_on_the_retry_key_is_counted_as_sent(Session, manual_clock, m
     """The real LineSender against the fake LINE: a dispatcher was killed after LINE accepted its
     request and before it recorded it; the next one sends the row with the stored key, LINE
     answers 409, and the row is sent, not sent twice."""
-    from bot.channels.line import LineSender, retry_key
+    from bot.channels.line import LineSender
     from bot.channels.line_client import LineClient
+    from messaging.values import Text
     from tests.conftest import line_config
 
-    key = "5b1a3f0e-8c1d-4d7a-9a53-2f0c6a1b7e01"
-    add_row(Session, "k", user="U" + "a" * 32, texts=("ประชุมวันศุกร์ค่ะ",))
+    key, user = "5b1a3f0e-8c1d-4d7a-9a53-2f0c6a1b7e01", "U" + "a" * 32
+    add_row(Session, "k", user=user, texts=("ประชุมวันศุกร์ค่ะ",))
     with Session() as session:  # as the killed dispatcher left it
         row = session.scalar(select(OutboxMessage))
         row.status, row.retry_key, row.lease_owner = "sending", key, "killed"
         row.lease_until = manual_clock() - timedelta(seconds=1)
         session.commit()
-    fake_line.retry_keys |= {key, retry_key(key, 0)}  # LINE took the request under that key
     client = LineClient(line_config("sqlite://", fake_line.url))
     try:
-        assert make_dispatcher({"line": LineSender(client)}).deliver().sent == 1
+        sender = LineSender(client)
+        assert sender.deliver(user, [Text("ประชุมวันศุกร์ค่ะ")], key).ok  # the call LINE took
+        assert make_dispatcher({"line": sender}).deliver().sent == 1
     finally:
         client.close()
-    assert [r.status for r in fake_line.calls("pushMessage")] == [409]
+    assert [r.status for r in fake_line.calls("pushMessage")] == [200, 409]
     row = rows_by_key(Session)["k"]
     assert (row.status, row.sent_via, row.retry_key) == ("sent", "push", key)
 

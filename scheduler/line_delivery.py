@@ -164,7 +164,7 @@ class LineDelivery:
                                   r.content_key, r.retry_key) for r in rows],
                          left=self.left(), reserve=self.reserve)
         requests = self.requests(plan, by_id)
-        self.pending = max(len(requests), 1)
+        self.pending, self.slots = max(len(requests), 1), []  # slots of a batch before are stale
         self.store_keys(session, requests)
         self.hold(session, [by_id[i] for i in plan.held], recorder)
         for n, request in enumerate(requests):

@@ -15,23 +15,23 @@ from tests.dispatch_fixtures import QuotaLineSender, RecordingSender, add_row, r
 from tests.factories import make_fund, make_member
 
 
-def test_progress_counts_rows_done_out_of_those_due(Session, manual_clock, make_dispatcher):
+def test_progress_counts_rows_done_out_of_those_due(outbox_db, manual_clock, make_dispatcher):
     for i in range(7):
-        add_row(Session, f"k{i}", channel="simulator", user=f"s{i}")
+        add_row(outbox_db, f"k{i}", channel="simulator", user=f"s{i}")
     seen: list[tuple[int, int]] = []
     make_dispatcher({"simulator": RecordingSender("simulator", manual_clock)}, batch_size=3).deliver(
         lambda done, total: seen.append((done, total)))
     assert seen == [(i, 7) for i in range(1, 8)]
 
 
-def test_a_long_batch_keeps_its_lease(Session, manual_clock, make_dispatcher):
+def test_a_long_batch_keeps_its_lease(outbox_db, manual_clock, make_dispatcher):
     for i in range(6):  # one Telegram chat: a message a second, so the batch outlasts a 3 s lease
-        add_row(Session, f"k{i}", channel="telegram", user="42")
+        add_row(outbox_db, f"k{i}", channel="telegram", user="42")
     sender = RecordingSender("telegram", manual_clock)
     thief: list[list[str]] = []
 
     def steal(call) -> None:  # another dispatcher tries to claim meanwhile
-        with Session() as session:
+        with outbox_db() as session:
             thief.append([r.key for r in claiming.claim(session, manual_clock(), owner="thief", limit=10,
                                                         lease_seconds=3, channels={"telegram"})])
 
@@ -41,10 +41,10 @@ def test_a_long_batch_keeps_its_lease(Session, manual_clock, make_dispatcher):
     assert (sender.calls[-1].at - sender.calls[0].at).total_seconds() >= 5
 
 
-def test_held_rows_go_when_the_quota_comes_back(Session, manual_clock, make_dispatcher):
+def test_held_rows_go_when_the_quota_comes_back(outbox_db, manual_clock, make_dispatcher):
     from scheduler.line_delivery import next_line_month
 
-    add_row(Session, "dues", kind="dues_reminder", expires_at=manual_clock() + timedelta(days=60))
+    add_row(outbox_db, "dues", kind="dues_reminder", expires_at=manual_clock() + timedelta(days=60))
     sender = QuotaLineSender(manual_clock, limit=300, used=300)
     dispatcher = make_dispatcher({"line": sender})
     assert dispatcher.deliver().held == 1
@@ -53,37 +53,37 @@ def test_held_rows_go_when_the_quota_comes_back(Session, manual_clock, make_disp
     manual_clock.at = next_line_month(manual_clock()) + timedelta(hours=11)  # 1 January, 09:00 in Bangkok
     sender.used = 0  # LINE's month turned
     assert dispatcher.deliver().sent == 1
-    assert sender.used == 1 and rows_by_key(Session)["dues"].sent_via == "push"
+    assert sender.used == 1 and rows_by_key(outbox_db)["dues"].sent_via == "push"
 
 
-def test_dispatchers_share_the_months_units_and_never_spend_past_the_quota(Session, manual_clock,
+def test_dispatchers_share_the_months_units_and_never_spend_past_the_quota(outbox_db, manual_clock,
                                                                           make_dispatcher):
     """LINE's count lags: the second dispatcher still reads 10 left after the first spent them."""
     for i in range(12):
-        add_row(Session, f"dues:{i}", user=f"U{i}", kind="dues_reminder")
+        add_row(outbox_db, f"dues:{i}", user=f"U{i}", kind="dues_reminder")
     first = QuotaLineSender(manual_clock, limit=300, used=290)
     second = QuotaLineSender(manual_clock, limit=300, used=290)  # the same figure, not yet updated
     assert make_dispatcher({"line": first}, owner="a").deliver().sent == 10
     for i in range(12, 20):
-        add_row(Session, f"dues:{i}", user=f"U{i}", kind="dues_reminder")
+        add_row(outbox_db, f"dues:{i}", user=f"U{i}", kind="dues_reminder")
     report = make_dispatcher({"line": second}, owner="b").deliver()
     assert (len(second.calls), report.sent, report.held) == (0, 0, 8)
 
 
-def test_identical_content_goes_as_pushes_when_the_sender_cannot_multicast(Session, manual_clock,
+def test_identical_content_goes_as_pushes_when_the_sender_cannot_multicast(outbox_db, manual_clock,
                                                                            make_dispatcher):
     for i in range(3):
-        add_row(Session, f"news:{i}", user=f"U{i}", kind="announcement", content_key="announcement:3")
+        add_row(outbox_db, f"news:{i}", user=f"U{i}", kind="announcement", content_key="announcement:3")
     sender = RecordingSender("line", manual_clock)  # no deliver_many, no quota()
     assert make_dispatcher({"line": sender}).deliver().sent == 3
     assert sorted(c.to for c in sender.calls) == [("U0",), ("U1",), ("U2",)]
     assert len({c.key for c in sender.calls}) == 3
 
 
-def test_a_sender_that_raises_costs_that_row_a_retry_and_the_others_still_go(Session, manual_clock,
+def test_a_sender_that_raises_costs_that_row_a_retry_and_the_others_still_go(outbox_db, manual_clock,
                                                                             make_dispatcher):
-    add_row(Session, "bad", channel="simulator", user="s1", kind="answer")
-    add_row(Session, "good", channel="simulator", user="s2")
+    add_row(outbox_db, "bad", channel="simulator", user="s1", kind="answer")
+    add_row(outbox_db, "good", channel="simulator", user="s2")
     sender = RecordingSender("simulator", manual_clock)
 
     def explode(call) -> None:
@@ -92,7 +92,7 @@ def test_a_sender_that_raises_costs_that_row_a_retry_and_the_others_still_go(Ses
 
     sender.before_call = explode
     report = make_dispatcher({"simulator": sender}).deliver()
-    rows = rows_by_key(Session)
+    rows = rows_by_key(outbox_db)
     assert (report.retried, report.sent) == (1, 1)
     assert rows["bad"].status == "retry" and "ABC" not in rows["bad"].last_error
 

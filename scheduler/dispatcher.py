@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from messaging.sender import RATE_LIMITED, Delivery, Sender
+from messaging.sender import RATE_LIMITED, Delivery, Outcome, Sender
 from messaging.values import Reply
 from models import ChannelHold, OutboxMessage
 from scheduler import claim as claiming
@@ -166,8 +166,10 @@ class Dispatcher:
         if channel == TELEGRAM:
             messages = max(len(replies), 1)
             in_chat = self.pacer.reserve(chat_limit(to), PER_CHAT_SECONDS, messages)
-            self.pacer.wait_until(self.pacer.reserve(TELEGRAM, 1.0 / self.settings.telegram_rate, messages,
-                                                     earliest=in_chat))
+            at = self.pacer.reserve(TELEGRAM, 1.0 / self.settings.telegram_rate, messages, earliest=in_chat)
+            if (later := self.too_long_a_wait(at)) is not None:
+                return later
+            self.pacer.wait_until(at)
             # The overall pace may have made it later than the chat's slot: the chat's next slot
             # counts from when it really goes.
             self.pacer.push_back(chat_limit(to), self.pacer.now() + PER_CHAT_SECONDS * messages)
@@ -175,6 +177,15 @@ class Dispatcher:
         if channel == TELEGRAM and delivery.reason == RATE_LIMITED:
             self.pacer.push_back(TELEGRAM, self.pacer.now() + (delivery.retry_after or 1.0))
         return delivery
+
+    def too_long_a_wait(self, at: float) -> Delivery | None:
+        """A slot further off than a third of the lease (a long flood wait from Telegram) is not
+        slept for while holding rows another dispatcher would take when the lease ran out: the
+        row goes back, to be sent at that moment, at no cost of an attempt."""
+        wait = at - self.pacer.now()
+        if wait <= self.settings.lease_seconds / 3:
+            return None
+        return Delivery(Outcome.RETRY, retry_after=wait, reason=RATE_LIMITED)
 
     def keep_lease(self, session: Session) -> None:
         """A batch that takes long (a slow chat, a rate limit) keeps its rows leased."""

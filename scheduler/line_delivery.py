@@ -243,7 +243,10 @@ class LineDelivery:
 
     def send(self, request: Request) -> Delivery:
         sender = self.d.senders[LINE]
-        self.d.pacer.wait_until(self.next_slot())
+        at = self.next_slot()
+        if (later := self.d.too_long_a_wait(at)) is not None:
+            return later
+        self.d.pacer.wait_until(at)
         assert request.key is not None
         key = request.key
         if request.multicast:

@@ -151,3 +151,19 @@ def test_simulator_rows_land_in_its_inbox_through_the_real_sender(app, db, clien
     assert "ประชุมพรุ่งนี้ค่ะ" in str(inbox)
     with db() as session:  # no pace for the simulator
         assert session.scalars(select(SendPace.name)).all() == []
+
+
+def test_a_long_flood_wait_gives_the_rows_back_instead_of_sleeping_on_their_lease(
+        outbox_db, manual_clock, make_dispatcher):
+    for i in range(3):
+        add_row(outbox_db, f"k{i}", channel="telegram", user=f"{40 + i}")
+    sender = RecordingSender("telegram", manual_clock)
+    sender.will(Delivery(Outcome.RETRY, retry_after=600, reason=RATE_LIMITED))
+    start = manual_clock()
+    report = make_dispatcher({"telegram": sender}, lease_seconds=120.0).deliver()
+    assert report.retried == 3 and len(sender.calls) == 1
+    assert (manual_clock() - start).total_seconds() < 40, "it did not sleep out the ten minutes"
+    rows = rows_by_key(outbox_db)
+    assert all(r.next_attempt_at >= start + timedelta(seconds=599) and r.attempts == 0 for r in rows.values())
+    manual_clock.at = start + timedelta(seconds=601)
+    assert make_dispatcher({"telegram": sender}).deliver().sent == 3

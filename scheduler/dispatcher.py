@@ -127,6 +127,7 @@ class Dispatcher:
                     break
                 self._renew_at = now + timedelta(seconds=self.settings.lease_seconds / 3)
                 self._send_batch(session, rows, recorder)
+                session.expunge_all()  # a drain of 100,000 rows keeps no batch but the current one
             if quiet:
                 report.waiting_quiet = claiming.count_due(session, self.clock(), channels, ready_by=start)
         self.pacer.forget_idle_chats(self.pacer.now() - IDLE_CHAT_SECONDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -32,14 +33,20 @@ def any_db(request, tmp_path):
 def test_two_dispatchers_claiming_at_once_never_take_one_row_twice(any_db, manual_clock):
     for i in range(120):
         add_row(any_db, f"k{i}", user=f"U{i % 7}")
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=10)
     taken: dict[str, list[int]] = {"a": [], "b": []}
 
     def run(owner: str) -> None:
-        barrier.wait()
         with any_db() as session:
-            while rows := claiming.claim(session, manual_clock(), owner=owner, lease_seconds=60, limit=7,
-                                         channels=CHANNELS):
+            while True:
+                # Both claim in every round, so the race is real rather than left to thread timing.
+                with contextlib.suppress(threading.BrokenBarrierError):  # the other found nothing left
+                    barrier.wait()
+                rows = claiming.claim(session, manual_clock(), owner=owner, lease_seconds=60, limit=7,
+                                      channels=CHANNELS)
+                if not rows:
+                    barrier.abort()
+                    return
                 taken[owner] += [r.id for r in rows]
 
     threads = [threading.Thread(target=run, args=(o,)) for o in taken]

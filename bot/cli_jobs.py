@@ -45,9 +45,37 @@ def parse_moment(text: str, tz: ZoneInfo) -> datetime:
     return at.replace(tzinfo=tz) if at.tzinfo is None else at
 
 
+class _FailedJobs(logging.Handler):
+    """Collects the names of the jobs `run_due` reports as failed (it logs one line per failing
+    job, "job <name> failed ...", and goes on with the others)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.names: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("job %s failed") and record.args:
+            self.names.add(str(record.args[0]))  # type: ignore[index]
+
+
+@contextmanager
+def failed_jobs() -> Iterator[set[str]]:
+    handler = _FailedJobs()
+    logger = logging.getLogger("scheduler.jobs")
+    logger.addHandler(handler)
+    try:
+        yield handler.names
+    finally:
+        logger.removeHandler(handler)
+
+
 def owner_name(role: str) -> str:
     """Who holds a lease, for the operator reading the outbox: host, process and role."""
     return f"{socket.gethostname()}:{os.getpid()}:{role}"
+
+
+def on_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
@@ -95,23 +123,24 @@ def jobs_run(at_text: str | None) -> None:
     trouble = False
     with sessions(config) as Session:
         try:
-            decided = run_due(Session, clock(), tz)
+            with failed_jobs() as failed:
+                decided = run_due(Session, clock(), tz)
         except Exception as exc:  # noqa: BLE001 - said in one line; the exit status tells cron
             raise click.ClickException(f"the jobs could not run: {_one_line(exc)}") from exc
         click.echo(f"Decided at {at.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key}):")
         names = [job.name for job in JOBS] + sorted(set(decided) - {job.name for job in JOBS})
-        width = max((len(n) for n in names), default=0) + 2
+        width = max(len(n) for n in [*names, "in all"]) + 2
         for name in names:
-            if name in decided:
-                click.echo(f"  {name:<{width}}{decided[name]:>8,}")
-            else:
+            if name in failed:
                 trouble = True
                 click.echo(f"  {name:<{width}}{'failed':>8}  (see the log)")
+            else:
+                click.echo(f"  {name:<{width}}{decided.get(name, 0):>8,}")
         click.echo(f"  {'in all':<{width}}{sum(decided.values()):>8,}")
         settings = DeliverySettings.from_config(config)
         with open_senders(config, Session, clock=clock) as senders:
             dispatcher = Dispatcher(Session, senders, settings, clock=clock, owner=owner_name("jobs-run"))
-            progress, close_bar = progress_bar() if sys.stdout.isatty() else (None, lambda: None)
+            progress, close_bar = progress_bar() if on_terminal() else (None, lambda: None)
             try:
                 report = dispatcher.deliver(progress=progress)
             except Exception as exc:  # noqa: BLE001

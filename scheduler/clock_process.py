@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -92,8 +93,8 @@ def dispatch_body(dispatcher: Dispatcher) -> Callable[[], object]:
 def build_scheduler(Session: sessionmaker, senders: Mapping[str, Sender], settings: DeliverySettings, *,
                     background: bool = False, jobs: Iterable[Job] = JOBS,
                     dispatch_seconds: float = DISPATCH_SECONDS, clock: Clock = system_clock,
-                    owner: str | None = None, jobs_at_start: bool = True,
-                    dispatch_at_start: bool = True) -> BaseScheduler:
+                    sleep: Callable[[float], None] = time.sleep, owner: str | None = None,
+                    jobs_at_start: bool = True, dispatch_at_start: bool = True) -> BaseScheduler:
     """A scheduler (blocking for `kongtun scheduler`, background for the demo) in the fund's zone:
     every job on its cron trigger, the dispatcher every `dispatch_seconds`. Not started.
 
@@ -109,7 +110,7 @@ def build_scheduler(Session: sessionmaker, senders: Mapping[str, Sender], settin
         first = {"next_run_time": now} if jobs_at_start else {}
         scheduler.add_job(guarded(f"job {job.name}", job_body(job, Session, settings, clock)),
                           CronTrigger(timezone=settings.tz, **job.cron), id=job.name, name=job.name, **first)
-    dispatcher = Dispatcher(Session, senders, settings, clock=clock, owner=owner)
+    dispatcher = Dispatcher(Session, senders, settings, clock=clock, sleep=sleep, owner=owner)
     first = {"next_run_time": now} if dispatch_at_start else {}
     scheduler.add_job(guarded("the dispatcher", dispatch_body(dispatcher)),
                       IntervalTrigger(seconds=dispatch_seconds, timezone=settings.tz),

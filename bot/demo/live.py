@@ -3,8 +3,8 @@ scheduler itself, in-process, delivering to the simulator inbox the page polls.
 
 - The simulator chat `demo-somsri` (a preset of the page) is linked to สมศรี มีสุข of Pa Khlok, who
   is two months in arrears: the dues job writes her a lapse warning as soon as it runs.
-- Pa Khlok gets an extra members' meeting two days ahead (when it has none that close), so she
-  gets a meeting reminder too, and `ประชุมเมื่อไหร่` shows it.
+- Pa Khlok gets an extra members' meeting three days ahead (when it has none that close), so she
+  gets a meeting reminder too (from 09:00), and `ประชุมเมื่อไหร่` shows it.
 - Quiet hours are off unless KONGTUN_QUIET_HOURS is set: a newcomer trying the demo at 22:00
   should still see a reminder arrive, not wait until 08:00.
 """
@@ -12,7 +12,8 @@ scheduler itself, in-process, delivering to the simulator inbox the page polls.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import time as time_module
+from collections.abc import Callable, Mapping
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,11 +24,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Config
 from messaging.sender import Sender
 from models import ChatAccount, Fund, Meeting, Member
-from services import accounts, linking
+from scheduler.clock import Clock, system_clock
+from services import accounts, linking, meetings
 
 DEMO_CHAT = "demo-somsri"  # a preset user of the simulator page (bot/templates/simulator.html)
 DEMO_FUND, DEMO_MEMBER_NO = "PAKHLOK", "00001"  # สมศรี มีสุข (docs/demo.md)
-MEETING_DAYS_AHEAD = 2
+MEETING_DAYS_AHEAD = 3
 MEETING_TITLE_TH = "ประชุมใหญ่วิสามัญสมาชิก กองทุนสวัสดิการชุมชนเทศบาลตำบลป่าคลอก"
 
 
@@ -50,7 +52,8 @@ def prepare(session: Session, *, now: datetime, tz: ZoneInfo) -> list[str]:
     if _link_demo_chat(session, somsri, now):
         done.append(f"linked the simulator chat {DEMO_CHAT} to {somsri.full_name} ({DEMO_FUND})")
     if _add_meeting_soon(session, somsri.fund_id, now=now, tz=tz):
-        done.append(f"added a {DEMO_FUND} members' meeting in {MEETING_DAYS_AHEAD} days")
+        done.append(f"scheduled a {DEMO_FUND} members' meeting in {MEETING_DAYS_AHEAD} days "
+                    "(its reminder goes from 09:00)")
     session.commit()
     return done
 
@@ -68,21 +71,22 @@ def _link_demo_chat(session: Session, member: Member, now: datetime) -> bool:
 
 
 def _add_meeting_soon(session: Session, fund_id: int, *, now: datetime, tz: ZoneInfo) -> bool:
+    # Three days ahead: the "in 3 days" reminder is then due from 09:00 today (meeting reminders
+    # go from 09:00 three days before), and says the truth.
     day = now.astimezone(tz).date() + timedelta(days=MEETING_DAYS_AHEAD)
     starts_at = datetime.combine(day, time(13, 30), tz)
     soon = session.scalar(select(Meeting.id).where(
-        Meeting.fund_id == fund_id, Meeting.status == "scheduled", Meeting.starts_at > now,
+        Meeting.fund_id == fund_id, Meeting.status == meetings.SCHEDULED, Meeting.starts_at > now,
         Meeting.starts_at <= starts_at))
     if soon is not None:
         return False
-    session.add(Meeting(
-        fund_id=fund_id, title_th=MEETING_TITLE_TH,
+    meetings.schedule(
+        session, fund_id=fund_id, title_th=MEETING_TITLE_TH,
         title_en="Extraordinary members' meeting, Pa Khlok community welfare fund",
         starts_at=starts_at, place_th="ห้องประชุมเทศบาลตำบลป่าคลอก",
         place_en="Meeting room, Pa Khlok municipality office",
-        agenda_th="1) ชี้แจงยอดค่าสัจจะค้างชำระ 2) รับสมัครสมาชิกใหม่ 3) เรื่องอื่น ๆ",
-        agenda_en="1) Dues in arrears 2) New members 3) Other business", created_at=now))
-    session.flush()
+        agenda_th="1) ชี้แจงยอดเงินสัจจะค้างชำระ 2) รับสมัครสมาชิกใหม่ 3) เรื่องอื่น ๆ",
+        agenda_en="1) Dues in arrears 2) New members 3) Other business", actor="demo", at=now)
     return True
 
 
@@ -99,19 +103,20 @@ def start_line(config: Config) -> str:
             f"{quiet}.")
 
 
-def start_clock(Session: sessionmaker, senders: Mapping[str, Sender], config: Config) -> BaseScheduler:
+def start_clock(Session: sessionmaker, senders: Mapping[str, Sender], config: Config, *,
+                clock: Clock = system_clock,
+                sleep: Callable[[float], None] = time_module.sleep) -> BaseScheduler:
     """Run every job once now, then start the jobs and the dispatcher (every 10 s, first at once)
     in a background scheduler of this process. Returns it started; shut it down on exit."""
-    from scheduler.clock import system_clock
     from scheduler.clock_process import DEMO_DISPATCH_SECONDS, build_scheduler, guarded
     from scheduler.dispatcher import DeliverySettings
     from scheduler.jobs import run_due
 
     settings = DeliverySettings.from_config(config)
-    guarded("the demo's first jobs", lambda: run_due(Session, system_clock().astimezone(settings.tz),
-                                                       settings.tz))()
+    guarded("the demo's first jobs", lambda: run_due(Session, clock().astimezone(settings.tz), settings.tz))()
     # The jobs ran just now, so the dispatcher's first tick, at once, delivers what they decided.
     scheduler = build_scheduler(Session, senders, settings, background=True, jobs_at_start=False,
-                                dispatch_seconds=DEMO_DISPATCH_SECONDS, owner="demo")
+                                dispatch_seconds=DEMO_DISPATCH_SECONDS, clock=clock, sleep=sleep,
+                                owner="demo")
     scheduler.start()
     return scheduler

@@ -80,12 +80,7 @@ def job_body(job: Job, Session: sessionmaker, settings: DeliverySettings, clock:
 
 def dispatch_body(dispatcher: Dispatcher) -> Callable[[], object]:
     def run() -> object:
-        report = dispatcher.deliver()
-        if report.total:
-            log.info("outbox: %d sent, %d retried, %d held, %d failed, %d unreachable, %d expired",
-                     report.sent, report.retried, report.held, report.failed, report.unreachable,
-                     report.expired)
-        return report
+        return dispatcher.deliver()  # it logs what became of the rows itself
 
     return run
 

@@ -1,5 +1,5 @@
 """Conversation handlers, one module per feature. The router collects what each claims."""
 
-from handlers import account, benefits, fund, meetings, menu, register, settings
+from handlers import account, benefits, fund, meetings, menu, notifications, register, settings
 
-MODULES = [menu, *register.MODULES, account, benefits, fund, meetings, settings]
+MODULES = [menu, *register.MODULES, account, benefits, fund, meetings, settings, notifications]

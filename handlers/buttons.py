@@ -20,6 +20,10 @@ MY_DATA = "mydata"
 DELETE = "del"
 DELETE_YES = "del:yes"
 CANCEL = "cancel"
+# What the member wants pushed: the choices, and a kind (dues | meetings | announcements | all) on or off.
+NOTIFICATIONS = "notif"
+NOTIFY_ON = "notif:on:"  # + kind
+NOTIFY_OFF = "notif:off:"  # + kind
 # Not a button: the chat app's "added as a friend" (LINE's follow event) arrives as this press.
 FOLLOW = "follow"
 
@@ -38,4 +42,5 @@ REG_RESUME = "reg:resume"  # back to the step the registration waits at
 REG_ANY = "reg:"  # a registration button from an older version: answered as stale
 
 # Buttons a person may press at any time, from a menu, a tile or a command.
-ENTRY_POINTS = (MENU, ACCOUNT, BENEFITS, FUND, MEETINGS, REGISTER, LANGUAGE, MY_DATA, DELETE, CANCEL)
+ENTRY_POINTS = (MENU, ACCOUNT, BENEFITS, FUND, MEETINGS, REGISTER, LANGUAGE, MY_DATA, DELETE, CANCEL,
+                NOTIFICATIONS)

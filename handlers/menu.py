@@ -24,6 +24,8 @@ def menu_buttons(ctx: Context) -> tuple[Button, ...]:
     if not linked:
         buttons.insert(0, ctx.button("menu.btn_register", B.REGISTER))
     buttons += [ctx.button("menu.btn_mydata", B.MY_DATA), ctx.button("menu.btn_language", B.LANGUAGE)]
+    if ctx.member is not None:  # what is pushed to a member: only a linked chat has a choice
+        buttons.append(ctx.button("settings.btn_notifications", B.NOTIFICATIONS))
     return tuple(buttons)
 
 

@@ -102,6 +102,7 @@ def upcoming_meetings(session: Session, fund_id: int | None, now: datetime, limi
         scope = or_(scope, Meeting.fund_id == fund_id)
     return list(
         session.scalars(
-            select(Meeting).where(scope, Meeting.starts_at >= now).order_by(Meeting.starts_at).limit(limit)
+            select(Meeting).where(scope, Meeting.starts_at >= now, Meeting.status != "cancelled")
+            .order_by(Meeting.starts_at).limit(limit)
         )
     )

@@ -81,7 +81,8 @@ def my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
         title=ctx.t("settings.mydata_title"),
         rows=tuple(rows),
         footer=ctx.t("settings.mydata_footer"),
-        buttons=(delete_button, ctx.button("menu.btn_menu", B.MENU)),
+        buttons=(ctx.button("settings.btn_notifications", B.NOTIFICATIONS), delete_button,
+                 ctx.button("menu.btn_menu", B.MENU)),
     )]
 
 

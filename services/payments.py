@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from domain.dates import month_index
+from domain.dates import month_from_index, month_index
 from domain.dues import months_covered
-from models import Fund, Payment, audit
+from domain.thai import format_baht, format_date, format_month
+from locales import translate
+from messaging.values import Text, reply_to_dict
+from models import Fund, Member, Payment, audit
+from services import recipients
+from services.errors import ServiceError
+from services.outbox import enqueue_many
 
 
 @dataclass(frozen=True)
@@ -47,9 +54,91 @@ def total_paid(session: Session, member_id: int) -> Decimal:
 
 
 def import_payments(session: Session, rows: list[dict[str, Any]], *, actor: str, source: str,
-                    funds: list[str]) -> int:
-    """Write checked ledger rows of a spreadsheet in one statement, with one audit row."""
+                    funds: list[str], today: date | None = None) -> int:
+    """Write checked ledger rows of a spreadsheet in one statement, with one audit row; members who
+    paid within RECEIPT_DAYS of `today` get a receipt (older rows are the fund's books, not news)."""
+    written: list[tuple[int, int, Decimal, date]] = []
     if rows:
-        session.execute(insert(Payment.__table__), rows)
-    audit(session, actor, "import.payments", "file", source[:40], rows=len(rows), funds=funds)
+        table = Payment.__table__
+        result = session.execute(insert(table).returning(table.c.id, table.c.member_id, table.c.amount,
+                                                         table.c.paid_on), rows)
+        written = [tuple(r) for r in result]
+    receipts = send_receipts(session, written, today=today) if today is not None else 0
+    audit(session, actor, "import.payments", "file", source[:40], rows=len(rows), funds=funds,
+          receipts=receipts)
     return len(rows)
+
+
+# A payment recorded today tells the member (a receipt); an imported book of old payments does not:
+# only payments dated within this many days get a receipt, so importing a year's records does not
+# send hundreds of thank-yous for money paid long ago.
+RECEIPT_DAYS = 31
+
+
+def record_payment(session: Session, member: Member, amount: Decimal, *, paid_on: date, actor: str,
+                   at: datetime, note: str | None = None) -> Payment:
+    """One ledger row, an audit row (no personal data) and a thank-you receipt to the member."""
+    if amount <= 0:
+        raise ServiceError("a payment is a positive amount (a correction is a reversal)")
+    fund = member.fund
+    before = total_paid(session, member.id)
+    allocation = allocate(fund, joined_on=member.joined_on, paid_before=before, amount=amount, today=paid_on)
+    if allocation.too_far_ahead:
+        raise ServiceError(f"that pays more than {fund.may_pay_months_ahead} months ahead")
+    payment = Payment(member_id=member.id, amount=amount, months_covered=allocation.months, paid_on=paid_on,
+                      recorded_by=actor, note=note, created_at=at)
+    session.add(payment)
+    session.flush()
+    audit(session, actor, "payment.record", "payment", payment.id, member_id=member.id,
+          amount=str(amount), months=allocation.months)
+    chat = recipients.chats_of(session, [member.id]).get(member.id)
+    if chat is not None:
+        receipt = _receipt(fund, chat.locale, amount, before + amount, member.joined_on, None)
+        enqueue_many(session, [recipients.outbox_row(chat, key=f"receipt:{payment.id}", replies=receipt,
+                                                     kind="receipt", source=f"payment:{payment.id}")])
+    return payment
+
+
+def _receipt(fund: Fund, locale: str, amount: Decimal, paid: Decimal, joined_on: date,
+             paid_on: date | None) -> list[dict]:
+    months = months_covered(paid, fund.dues_per_month)
+    fields = {"amount": format_baht(amount, locale)}
+    if months > 0:
+        through = format_month(*month_from_index(month_index(joined_on) + months - 1), locale)
+        key = "reminders.receipt_imported" if paid_on else "reminders.receipt"
+        text = translate(locale, key, paid_through=through, date=format_date(paid_on, locale) if paid_on
+                         else "", **fields)
+    else:
+        text = translate(locale, "reminders.receipt", paid_through="-", **fields).split("\n")[0]
+        dues = format_baht(fund.dues_per_month, locale)
+        text += "\n" + translate(locale, "reminders.receipt_credit", dues=dues)
+    return [reply_to_dict(Text(text))]
+
+
+def send_receipts(session: Session, payments: Sequence[tuple[int, int, Decimal, date]], *,
+                  today: date) -> int:
+    """Receipts for imported payments (payment id, member id, amount, paid on) dated within
+    RECEIPT_DAYS of `today`: one per member, for what that member paid in the file. Set-wise."""
+    recent: dict[int, list[tuple[int, Decimal, date]]] = {}
+    for payment_id, member_id, amount, paid_on in payments:
+        if amount > 0 and (today - paid_on).days <= RECEIPT_DAYS:
+            recent.setdefault(member_id, []).append((payment_id, amount, paid_on))
+    written = 0
+    ids = sorted(recent)
+    for start in range(0, len(ids), recipients.PAGE):
+        page = ids[start:start + recipients.PAGE]
+        chats = recipients.chats_of(session, page)
+        facts = session.execute(select(Member.id, Member.joined_on, Member.fund_id, recipients.TOTAL_PAID)
+                                .where(Member.id.in_([m for m in page if m in chats]))).all()
+        funds = {f.id: f for f in session.scalars(select(Fund).where(Fund.id.in_({f[2] for f in facts})))}
+        rows = []
+        for member_id, joined_on, fund_id, paid in facts:
+            entries, chat = recent[member_id], chats[member_id]
+            amount = sum((a for _, a, _ in entries), Decimal(0))
+            last_id, last_day = max(p for p, _, _ in entries), max(d for _, _, d in entries)
+            receipt = _receipt(funds[fund_id], chat.locale, amount, recipients.as_decimal(paid), joined_on,
+                               last_day)
+            rows.append(recipients.outbox_row(chat, key=f"receipt:{last_id}", replies=receipt, kind="receipt",
+                                              source=f"payment:{last_id}"))
+        written += enqueue_many(session, rows)
+    return written

@@ -58,9 +58,12 @@ def import_file(session: Session, kind: str, path: Path, *, id_key: str, actor: 
         log.info("import of %s from %s refused: %d bad row(s)", kind, path.name, len(errors))
         return ImportResult(0, errors)
     funds = sorted({r["fund_code"].strip().upper() for _, r in rows})
-    write = membership.import_roster if kind == "members" else payments.import_payments
     try:
-        written = write(session, values, actor=actor, source=path.name, funds=funds)
+        if kind == "members":
+            written = membership.import_roster(session, values, actor=actor, source=path.name, funds=funds)
+        else:  # members who paid lately get a receipt; the importer's today says what "lately" is
+            written = payments.import_payments(session, values, actor=actor, source=path.name, funds=funds,
+                                               today=importer.today)
         session.commit()
     except Exception:
         session.rollback()

@@ -16,6 +16,21 @@ _ON = re.compile(r"เปิด|(?<![a-z])(?:on|enable|unmute|start)(?![a-z])")
 _OFF = re.compile(r"ปิด|ไม่ต้อง|หยุด|(?<![a-z])(?:off|disable|mute|stop|no)(?![a-z])")
 
 
+# A kind named in what was typed ("ปิดแจ้งเตือนประชุม" is the meetings only).
+_KINDS = {
+    "dues": re.compile(r"สัจจะ|ค่าสมาชิก|ค่างวด|(?<![a-z])dues(?![a-z])"),
+    "meetings": re.compile(r"ประชุม|สมัชชา|(?<![a-z])meetings?(?![a-z])"),
+    "announcements": re.compile(r"ประกาศ|ข่าว|(?<![a-z])(?:announcements?|news)(?![a-z])"),
+}
+
+
+def typed_kinds(text: str) -> tuple[str, ...]:
+    """The kinds a typed text names; every kind when it names none."""
+    words = said(text)
+    named = tuple(kind for kind, pattern in _KINDS.items() if pattern.search(words))
+    return named or notifications.KINDS
+
+
 def typed_switch(text: str) -> bool | None:
     """True for "turn them on", False for "off", None for neither (show the choices)."""
     words = said(text)
@@ -48,10 +63,13 @@ def notification_settings(incoming: Incoming, ctx: Context) -> list[Reply]:
             changed = notifications.set_choices(ctx.session, member, wanted, actor=actor)
             intro = ctx.t("settings.notifications_changed" if changed else "settings.notifications_unchanged")
     if not data and incoming.text:
-        on = typed_switch(incoming.text)
-        if on is not None:
+        on, kinds = typed_switch(incoming.text), typed_kinds(incoming.text)
+        if on is not None and kinds == notifications.KINDS:
             notifications.set_all(ctx.session, member, on, actor=actor)
             intro = ctx.t("settings.notifications_all_on" if on else "settings.notifications_all_off")
+        elif on is not None:
+            changed = notifications.set_choices(ctx.session, member, dict.fromkeys(kinds, on), actor=actor)
+            intro = ctx.t("settings.notifications_changed" if changed else "settings.notifications_unchanged")
     return [choices_reply(ctx, intro)]
 
 

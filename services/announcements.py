@@ -94,7 +94,7 @@ def audience(announcement: Announcement) -> list[ColumnElement[bool]]:
         roles = select(CommitteeRole.member_id).where(
             (CommitteeRole.fund_id == announcement.fund_id) if announcement.fund_id is not None
             else CommitteeRole.role.in_(("committee", "treasurer", "admin")))
-        return [recipients.HAS_CHAT, Member.notify_announcements.is_(True), Member.id.in_(roles)]
+        return [Member.notify_announcements.is_(True), Member.id.in_(roles)]
     return recipients.active_members(fund_id=announcement.fund_id, kind="announcements")
 
 

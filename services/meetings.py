@@ -119,7 +119,8 @@ def member_pages(session: Session, meeting: Meeting, size: int = recipients.PAGE
     """The ids of the meeting's members, page by page, inside the caller's session."""
     after = 0
     while True:
-        ids = list(session.scalars(select(Member.id).where(*audience(meeting), Member.id > after)
+        ids = list(session.scalars(select(Member.id).where(*audience(meeting), Member.id > after,
+                                                           recipients.has_chat(after))
                                    .order_by(Member.id).limit(size)))
         if not ids:
             return

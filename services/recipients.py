@@ -39,7 +39,15 @@ class Chat:
     locale: str
 
 
-HAS_CHAT = exists().where(ChatAccount.member_id == Member.id, ChatAccount.unreachable_at.is_(None))
+
+
+def has_chat(after: int = 0) -> ColumnElement[bool]:
+    """The member has a reachable chat. `after` repeats the page's lower bound inside: without it
+    PostgreSQL merges with every chat from the first, and each page costs more than the last."""
+    return exists().where(ChatAccount.member_id == Member.id, ChatAccount.unreachable_at.is_(None),
+                          ChatAccount.member_id > after)
+
+
 # Everything the member has paid, payments less reversals, read in the members' own query.
 TOTAL_PAID = (select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.member_id == Member.id)
               .correlate(Member).scalar_subquery())
@@ -77,9 +85,9 @@ def chats_of(session: Session, member_ids: Sequence[int]) -> dict[int, Chat]:
 
 
 def active_members(*, fund_id: int | None | Sequence[int], kind: str | None) -> list[ColumnElement[bool]]:
-    """Conditions for the active members of a fund (a list of funds; None: every fund) who have a
-    reachable chat and have not turned `kind` off."""
-    where: list[ColumnElement[bool]] = [Member.status == MemberStatus.ACTIVE, HAS_CHAT]
+    """Conditions for the active members of a fund (a list of funds; None: every fund) who have not
+    turned `kind` off (`pages` adds: who have a reachable chat)."""
+    where: list[ColumnElement[bool]] = [Member.status == MemberStatus.ACTIVE]
     if isinstance(fund_id, int):
         where.append(Member.fund_id == fund_id)
     elif fund_id is not None:
@@ -89,14 +97,20 @@ def active_members(*, fund_id: int | None | Sequence[int], kind: str | None) -> 
     return where
 
 
+Page = tuple[Session, list[Any], dict[int, Chat]]
+
+
 def pages(Session: sessionmaker, where: Sequence[ColumnElement[bool]], columns: Sequence[Any] = (),
-          size: int = PAGE) -> Iterator[tuple[Session, list[Any], dict[int, Chat]]]:
+          size: int | None = None, with_chat: bool = True) -> Iterator[Page]:
     """(session, member rows, their chats) page by page, each page inside its own transaction
-    (committed when the caller asks for the next page). A row is (id, *columns)."""
+    (committed when the caller asks for the next page). A row is (id, *columns); only members with
+    a reachable chat unless `with_chat` is False."""
+    size = size or PAGE  # read when called, so a test can make pages small
     after = 0
     while True:
         with Session() as session, session.begin():
-            rows = session.execute(select(Member.id, *columns).where(*where, Member.id > after)
+            page = [*where, Member.id > after, *([has_chat(after)] if with_chat else [])]
+            rows = session.execute(select(Member.id, *columns).where(*page)
                                    .order_by(Member.id).limit(size)).all()
             if not rows:
                 return

@@ -111,3 +111,29 @@ def test_a_funds_own_reminder_days_are_kept(jobs_db):
     with jobs_db() as s:
         assert s.scalar(select(Member.notify_dues).where(Member.id == ids["opted_out"])) is False
     assert not outbox(jobs_db, member_id=ids["opted_out"])
+
+
+def test_statements_per_page_do_not_grow_with_the_members(jobs_db, engine, monkeypatch):
+    from sqlalchemy import event
+
+    from services import recipients
+
+    monkeypatch.setattr(recipients, "PAGE", 4)
+    with jobs_db() as s, s.begin():
+        fund = make_fund(s)
+        for _ in range(12):
+            member_with_chat(s, fund, joined_on=JOINED, months_paid=11)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()).lower())
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert DUES.run(jobs_db, at(2026, 12, 1, 9), BANGKOK) == 12
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    member_queries = [st for st in statements if st.startswith("select members.id")]
+    inserts = [st for st in statements if st.startswith("insert into outbox")]
+    assert len(member_queries) == 4 and len(inserts) == 3  # 3 full pages, then an empty one
+    assert len(statements) <= 4 * 3 + 6  # per page: members, chats, insert; plus the run's own few

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from sqlalchemy import event
 
 from scheduler import jobs
@@ -61,3 +62,23 @@ def test_enqueue_many_is_one_insert_and_counts_only_new_rows(jobs_db, engine):
     written = outbox(jobs_db)
     assert len(written) == 50 and {r.priority for r in written} == {PRIORITY["announcement"]}
     assert {r.status for r in written} == {"pending"}
+
+
+def test_a_run_failing_in_the_page_that_created_its_record_is_still_recorded(jobs_db, monkeypatch):
+    from scheduler.jobs.recording import RunRecord
+
+    with jobs_db() as s, s.begin():
+        member_with_chat(s, make_fund(s), joined_on=JOINED, months_paid=11)
+    real = RunRecord.write
+
+    def write_then_fail(self, session, rows):
+        real(self, session, rows)  # creates the JobRun in this page, which the failure rolls back
+        raise RuntimeError("lost the connection")
+
+    monkeypatch.setattr(RunRecord, "write", write_then_fail)
+    dues = next(job for job in JOBS if job.name == "dues")
+    with pytest.raises(RuntimeError):
+        dues.run(jobs_db, at(2026, 12, 1, 9), BANGKOK)
+    (failed,) = job_runs(jobs_db, "dues")
+    assert "lost the connection" in failed.error and failed.finished_at is not None
+    assert outbox(jobs_db) == []  # the page's rows went with it

@@ -74,3 +74,12 @@ def test_a_guest_is_told_to_link_first(driver, channel_db):
     assert "ลงทะเบียนก่อน" in driver.text
     with channel_db() as s:
         assert s.scalars(select(AuditLog).where(AuditLog.action == "member.notifications")).all() == []
+
+
+def test_a_kind_named_in_typed_words_is_the_only_one_switched(driver, channel_db):
+    member_id = _linked(channel_db, driver)
+    driver.say("ปิดแจ้งเตือนประชุมค่ะ")
+    assert "บันทึก" in driver.text and "แจ้งเตือนการประชุม: ปิดอยู่" in driver.text
+    assert _choices(channel_db, member_id) == (True, False, True)
+    driver.say("เปิดการแจ้งเตือน")
+    assert _choices(channel_db, member_id) == (True, True, True)

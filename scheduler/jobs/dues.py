@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.orm import sessionmaker
 
 from domain.dates import month_index
@@ -23,7 +23,7 @@ from domain.dues import DuesStatus, dues_status
 from domain.thai import format_baht, format_date, format_month
 from locales import translate
 from messaging.values import Text, reply_to_dict
-from models import Fund, Member
+from models import Fund, Member, OutboxMessage
 from scheduler.jobs.recording import RunRecord
 from services import recipients
 
@@ -89,8 +89,24 @@ def decide(Session: sessionmaker, at: datetime, tz: ZoneInfo, record: RunRecord)
     month = f"{today.year:04d}-{today.month:02d}"
     next_month = date(today.year + today.month // 12, today.month % 12 + 1, 1)
     expires = datetime.combine(next_month, time(0, 0), tzinfo=tz)
-    where = recipients.active_members(fund_id=sorted(funds), kind="dues")
     columns = (Member.fund_id, Member.joined_on, recipients.TOTAL_PAID)
+    written = 0
+    for day in sorted({terms.day for terms in funds.values()}):  # most funds share their days
+        ids = sorted(fund_id for fund_id, terms in funds.items() if terms.day == day)
+        where = [*recipients.active_members(fund_id=ids, kind="dues"), ~decided(month, day)]
+        written += _decide_pages(Session, record, where, columns, funds, today, month, expires)
+    return written
+
+
+def decided(month: str, day: int):
+    """The member has this reminder already: an hourly rerun skips them in the query itself, instead
+    of building their message again for the unique key to refuse."""
+    key = literal("dues:", String) + cast(Member.id, String) + literal(f":{month}:{day}", String)
+    return exists().where(OutboxMessage.key == key)
+
+
+def _decide_pages(Session: sessionmaker, record: RunRecord, where, columns, funds: dict[int, FundTerms],
+                  today: date, month: str, expires: datetime) -> int:
     written = 0
     for session, rows, chats in recipients.pages(Session, where, columns):
         batch = []

@@ -59,9 +59,10 @@ class RunRecord:
         if self.id is None and not error and not self.decided:
             return
         with Session() as session, session.begin():
-            if self.id is None:
+            updated = 0
+            if self.id is not None:  # gone if the page that created it was rolled back by the failure
+                updated = session.execute(update(JobRun).where(JobRun.id == self.id).values(
+                    finished_at=utcnow(), decided=self.decided, error=error)).rowcount
+            if not updated:
                 session.add(JobRun(job=self.job, at=self.at, started_at=self.started_at,
                                    finished_at=utcnow(), decided=self.decided, error=error))
-            else:
-                session.execute(update(JobRun).where(JobRun.id == self.id).values(
-                    finished_at=utcnow(), decided=self.decided, error=error))

@@ -26,7 +26,7 @@ def decide(Session: sessionmaker, at: datetime, tz: ZoneInfo, record: RunRecord)
     columns = (Member.fund_id, Member.joined_on, recipients.TOTAL_PAID)
     texts: dict[tuple[int, str], list[dict]] = {}
     written = 0
-    for session, rows, chats in recipients.pages(Session, where, columns):
+    for session, rows, chats in recipients.pages(Session, where, columns, with_chat=False):
         lapsed, notices = [], []
         for member_id, fund_id, joined_on, paid in rows:
             fund = funds[fund_id]

@@ -1,0 +1,241 @@
+"""LINE rows of one batch: planned within the month's quota, sent with stored retry keys.
+
+Before a batch the quota is read (`QuotaReader.quota`); if it cannot be read nothing is pushed on a
+guess. `scheduler.quota.plan_line` spends what is left by priority, keeps the reserve for urgent
+rows and bundles what one chat has waiting into one push. Every request gets a new retry key,
+stored on its rows and committed before the call: a dispatcher killed mid-call is followed by one
+that sends the same request with the same key, which LINE answers 409 (sent) if it went through.
+
+What the quota cannot carry is held: sent on Telegram instead when the member has a reachable
+Telegram chat, otherwise it waits (the member's next reply carries it for free, or the quota comes
+back). A 429 "monthly limit" holds the whole channel until LINE's month turns (Tokyo time).
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from messaging.sender import (
+    QUOTA_EXHAUSTED,
+    RATE_LIMITED,
+    Delivery,
+    Multicaster,
+    Outcome,
+    Quota,
+    QuotaReader,
+)
+from models import ChannelHold, ChatAccount, OutboxMessage
+from scheduler.backoff import NOT_TRIED_SECONDS
+from scheduler.claim import HeldRoom
+from scheduler.outcomes import Recorder, replies_of
+from scheduler.pacing import LINE as LINE_PACE
+from scheduler.quota import URGENT, Plan, Waiting, plan_line, reserve_units
+from scheduler.quota_memory import remember_quota
+from services import outbox
+from services.accounts import set_reachable
+
+if TYPE_CHECKING:
+    from scheduler.dispatcher import Dispatcher
+
+LINE = "line"
+FALLBACK = "telegram"
+LINE_MONTH = ZoneInfo("Asia/Tokyo")  # LINE's monthly quota turns at midnight Japan time
+HELD_LOOK_AGAIN = timedelta(minutes=15)  # held rows are planned again this often
+MONTHLY_LIMIT = "monthly_limit"
+
+
+def next_line_month(now: datetime) -> datetime:
+    """The first moment of the next month in Tokyo, when LINE's quota starts again."""
+    local = now.astimezone(LINE_MONTH)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+@dataclass
+class Request:
+    """One push (one chat) or one multicast (many chats, identical content)."""
+
+    rows: list[OutboxMessage]
+    chats: list[str]
+    multicast: bool
+    key: str | None
+    fresh: bool  # its retry key is new in this batch (never sent before)
+
+    @property
+    def cost(self) -> int:
+        messages = sum(len(r.payload) for r in self.rows) if not self.multicast else len(self.rows[0].payload)
+        return len(self.chats) * max(math.ceil(messages / 5), 1)
+
+    @property
+    def order(self) -> tuple[int, datetime, int]:
+        return min((r.priority, r.created_at, r.id) for r in self.rows)
+
+
+class LineDelivery:
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.d = dispatcher
+        self.first_left: int | None = None  # quota left at the first read of this drain
+        self.spent = 0  # units spent since: LINE's consumption count may lag behind
+        self.quota: Quota | None = None
+        self.reserve = 0
+
+    def start_drain(self) -> None:
+        self.first_left, self.spent, self.quota = None, 0, None
+
+    # --- which held rows to look at again ----------------------------------------------------
+    def held_rooms(self, session: Session, now: datetime) -> list[HeldRoom]:
+        if LINE not in self.d.senders:
+            return []
+        fallback = FALLBACK if FALLBACK in self.d.senders else None
+        if self.d.line_hold(session, now) is not None:
+            return [HeldRoom(LINE, -1, fallback)]
+        left = self.left()
+        if left is None:
+            return [HeldRoom(LINE, None, fallback)]
+        room = -1 if left <= 0 else URGENT if left <= self.reserve else None
+        return [HeldRoom(LINE, room, fallback)]
+
+    def left(self) -> int | None:
+        if self.quota is None or self.quota.left is None:
+            return None
+        return min(self.quota.left, (self.first_left or 0) - self.spent)
+
+    def read_quota(self, session: Session) -> bool:
+        """Where the month stands; False when LINE could not say."""
+        sender = self.d.senders[LINE]
+        if not isinstance(sender, QuotaReader):
+            self.quota, self.reserve = Quota(None, 0), 0
+            return True
+        quota = sender.quota()
+        if quota is None:
+            return False
+        self.quota = quota
+        self.reserve = reserve_units(self.d.settings.line_quota_reserve, quota.limit)
+        if self.first_left is None:
+            self.first_left = quota.left
+        remember_quota(session, LINE, quota, self.d.clock())
+        session.commit()  # no write stays open while the pacer (its own transaction) reserves a slot
+        return True
+
+    # --- one batch ---------------------------------------------------------------------------
+    def deliver(self, session: Session, rows: list[OutboxMessage], recorder: Recorder) -> None:
+        by_id = {r.id: r for r in rows}
+        if self.d.line_hold(session, self.d.clock()) is not None:
+            self.hold(session, rows, recorder)
+            return
+        if not self.read_quota(session):
+            recorder.not_tried(list(by_id), NOT_TRIED_SECONDS, "the LINE quota could not be read")
+            return
+        plan = plan_line([Waiting(r.id, r.external_user_id, r.priority, max(len(r.payload), 1), r.created_at,
+                                  r.content_key, r.retry_key) for r in rows],
+                         left=self.left(), reserve=self.reserve)
+        requests = self.requests(plan, by_id)
+        self.store_keys(session, requests)
+        self.hold(session, [by_id[i] for i in plan.held], recorder)
+        for n, request in enumerate(requests):
+            delivery = self.send(request)
+            if delivery.ok or delivery.uncertain:
+                self.spent += request.cost
+            via = "multicast" if request.multicast else "push"
+            outcome = recorder.record(request.rows, delivery, via=via)
+            if outcome == QUOTA_EXHAUSTED:
+                self.month_used_up(session, request, delivery, requests[n + 1:], recorder)
+                return
+            if outcome == RATE_LIMITED:  # everyone slows down, not only this dispatcher
+                self.d.pacer.push_back(LINE_PACE, self.d.pacer.now() + (delivery.retry_after or 1.0))
+            self.d.keep_lease(session)
+
+    def requests(self, plan: Plan, by_id: dict[int, OutboxMessage]) -> list[Request]:
+        sender = self.d.senders[LINE]
+        can_multicast = isinstance(sender, Multicaster)
+        found: list[Request] = []
+        for chat, ids in plan.pushes:
+            found.append(Request([by_id[i] for i in ids], [chat], False, None, True))
+        for chats, ids in plan.multicasts:
+            if can_multicast:
+                found.append(Request([by_id[i] for i in ids], chats, True, None, True))
+            else:
+                found.extend(Request([by_id[i]], [by_id[i].external_user_id], False, None, True) for i in ids)
+        for ids in plan.retries:  # an earlier request again, exactly as it was
+            group = sorted((by_id[i] for i in ids), key=lambda r: (r.priority, r.created_at, r.id))
+            chats = sorted({r.external_user_id for r in group})
+            found.append(Request(group, chats, len(chats) > 1, group[0].retry_key, False))
+        return sorted(found, key=lambda r: r.order)
+
+    def store_keys(self, session: Session, requests: list[Request]) -> None:
+        """A new retry key on every row of each new request, committed before any call."""
+        values = []
+        for request in requests:
+            if request.fresh:
+                request.key = str(uuid.uuid4())
+                values += [{"id": r.id, "retry_key": request.key} for r in request.rows]
+        if values:
+            session.execute(update(OutboxMessage), values)
+            session.commit()
+
+    def send(self, request: Request) -> Delivery:
+        sender = self.d.senders[LINE]
+        self.d.pacer.wait_until(self.d.pacer.reserve(LINE_PACE, 1.0 / self.d.settings.line_rate))
+        assert request.key is not None
+        if request.multicast:
+            assert isinstance(sender, Multicaster)
+            return sender.deliver_many(request.chats, replies_of(request.rows[0]), request.key)
+        replies = [reply for row in request.rows for reply in replies_of(row)]
+        return sender.deliver(request.chats[0], replies, request.key)
+
+    # --- holding -------------------------------------------------------------------------------
+    def month_used_up(self, session: Session, request: Request, delivery: Delivery,
+                      rest: list[Request], recorder: Recorder) -> None:
+        """LINE says the month's quota is gone: nothing more is pushed until the month turns."""
+        now = self.d.clock()
+        session.merge(ChannelHold(channel=LINE, reason=MONTHLY_LIMIT, until=next_line_month(now), since=now))
+        # Rows no dispatcher holds now wait too; looked at again at once for a Telegram fallback.
+        session.execute(update(OutboxMessage).where(
+            OutboxMessage.channel == LINE, OutboxMessage.status.in_((outbox.PENDING, outbox.RETRY)))
+            .values(status=outbox.HELD, next_attempt_at=None),
+            execution_options={"synchronize_session": False})
+        session.commit()
+        self.hold(session, request.rows, recorder,
+                  keep_key=not request.fresh or delivery.sent > 0 or delivery.uncertain)
+        for later in rest:
+            self.hold(session, later.rows, recorder, keep_key=not later.fresh)
+
+    def hold(self, session: Session, rows: list[OutboxMessage], recorder: Recorder, *,
+             keep_key: bool = True) -> None:
+        """Rows the quota cannot carry: on Telegram where the member has it, else held."""
+        if not rows:
+            return
+        chats = self.fallback_chats(session, rows)
+        waiting: list[int] = []
+        for row in rows:
+            chat = chats.get(row.member_id) if row.member_id is not None else None
+            if chat is None:
+                waiting.append(row.id)
+                continue
+            delivery = self.d.send(FALLBACK, chat, replies_of(row), f"{row.key}:{FALLBACK}")
+            if delivery.ok:
+                recorder.sent([row.id], via=FALLBACK)
+                continue
+            if delivery.outcome is Outcome.BLOCKED:
+                set_reachable(session, FALLBACK, chat, False, at=self.d.clock())
+                session.commit()
+            waiting.append(row.id)
+        recorder.held(waiting, look_again=self.d.clock() + HELD_LOOK_AGAIN, keep_key=keep_key)
+
+    def fallback_chats(self, session: Session, rows: list[OutboxMessage]) -> dict[int, str]:
+        """member -> their reachable Telegram chat, when a Telegram sender is configured."""
+        members = {r.member_id for r in rows if r.member_id is not None}
+        if FALLBACK not in self.d.senders or not members:
+            return {}
+        found = session.execute(select(ChatAccount.member_id, ChatAccount.external_user_id).where(
+            ChatAccount.channel == FALLBACK, ChatAccount.member_id.in_(members),
+            ChatAccount.unreachable_at.is_(None)))
+        return {member: chat for member, chat in found if member is not None}

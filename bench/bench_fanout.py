@@ -256,7 +256,8 @@ def table(result: dict) -> str:
         "",
         f"paced: {q['rows']:,} pushes at LINE_RATE {q['line_rate']:g}/s, "
         f"{q['dispatchers']} dispatcher(s): "
-        f"{q['dispatcher_requests_per_s']:.1f}/s, {q['share_of_line_rate'] * 100:.1f}% of the rate (target >= 90%)",
+        f"{q['dispatcher_requests_per_s']:.1f}/s, {q['share_of_line_rate'] * 100:.1f}% of the rate "
+        "(target >= 90%)",
         "targets: ratio >= 0.8x the bare loop",
     ])
 

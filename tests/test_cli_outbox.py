@@ -23,8 +23,9 @@ def kongtun(database_url, clean_db):
     runner = CliRunner()
 
     def invoke(*args: str, **env: str):
-        return runner.invoke(main, list(args), env={"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET,
-                                                    "LINE_CHANNEL_ACCESS_TOKEN": "", **env})
+        env = {"DATABASE_URL": database_url, "KONGTUN_SECRET_KEY": SECRET,
+               "LINE_CHANNEL_ACCESS_TOKEN": "", **env}
+        return runner.invoke(main, list(args), env=env)
 
     return invoke
 
@@ -40,9 +41,10 @@ def rows(engine, clean_db):
         for i, (channel, state, hours) in enumerate(states):
             enqueue(session, key=f"dues:{i}:2026-12:1", channel=channel, user_id=wh.user_id(),
                     replies=[Text("แจ้งเตือนค่าสัจจะค่ะ")], kind="dues_reminder")
+            failed = state == "failed"
             session.execute(update(OutboxMessage).where(OutboxMessage.key == f"dues:{i}:2026-12:1").values(
-                status=state, created_at=now - timedelta(hours=hours), attempts=8 if state == "failed" else 0,
-                last_error="400: The property, 'to', in the request body is invalid" if state == "failed" else None))
+                status=state, created_at=now - timedelta(hours=hours), attempts=8 if failed else 0,
+                last_error="400: The property, 'to', in the request body is invalid" if failed else None))
 
 
 def status_table(output: str) -> dict[str, dict[str, str]]:
@@ -76,7 +78,8 @@ def test_status_of_an_empty_outbox(kongtun):
 
 def test_status_reads_the_line_quota_from_line(kongtun, rows, fake_line):
     fake_line.quota_limit, fake_line.consumption = 300, 276
-    result = kongtun("outbox", "status", LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN, LINE_API_BASE_URL=fake_line.url)
+    result = kongtun("outbox", "status", LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
+                     LINE_API_BASE_URL=fake_line.url)
     assert result.exit_code == 0, result.output
     assert "LINE quota this month: 276 used, 24 left of 300." in result.output
     assert [c.operation for c in fake_line.requests] == ["getMessageQuota", "getMessageQuotaConsumption"]

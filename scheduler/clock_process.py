@@ -62,7 +62,7 @@ def guarded(name: str, body: Callable[[], object]) -> Callable[[], object]:
             log.error("%s failed, tried again at its next run: %s", name, one_line(exc))
             return None
 
-    run.__name__ = f"run_{name}"
+    run.__name__ = "run_" + name.replace(" ", "_")
     return run
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -25,12 +25,13 @@ from models import (
     ChatAccount,
     DialogState,
     Member,
+    OutboxMessage,
     ProcessedEvent,
     make_engine,
     make_sessionmaker,
     utcnow,
 )
-from services import accounts, outbox
+from services import accounts, held, outbox
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ class Core:
         self.Session = make_sessionmaker(self.engine)
         self.router = Router(handlers.MODULES)
         self._clock = clock
+        # Per channel: whether an answer fits the one reply it allows (LINE registers its own).
+        self.reply_fits: dict[str, held.Fits] = {}
 
     def now(self) -> datetime:
         if self._clock is not None:
@@ -82,7 +85,9 @@ class Core:
                 if incoming.event_id and not _first_time(session, incoming):
                     return None
                 ctx = self._context(session, incoming)
-                return self.router.dispatch(incoming, ctx)
+                more = incoming.postback == held.MORE and _may_get_held(incoming, ctx)
+                replies = [] if more else self.router.dispatch(incoming, ctx)
+                return self._with_held(session, incoming, ctx, replies, more=more)
         except Exception:
             # The member still gets an answer; the event is recorded so a retry is not replayed.
             log.exception("handler failed on %s event", incoming.channel)
@@ -91,6 +96,27 @@ class Core:
                     _first_time(session, incoming)
                 locale = _locale_of(session, incoming)
             return [Text(translate(locale, "menu.error"))]
+
+    def _with_held(self, session: Session, incoming: Incoming, ctx: Context, replies: list[Reply], *,
+                   more: bool) -> list[Reply]:
+        """The answer with the chat's held messages after it, as many as fit one reply (`services.held`).
+
+        Only in a linked member's private chat: held messages are personal. A failure here costs
+        the member the held messages for now, never the answer."""
+        if not (replies or more) or not _may_get_held(incoming, ctx):
+            return replies
+        assert ctx.account.member_id is not None
+        rows = held.waiting(session, incoming.channel, incoming.user_id, ctx.account.member_id, ctx.now)
+        if not rows and not more:
+            return replies
+        fits = self.reply_fits.get(incoming.channel, _at_most_five)
+        try:
+            with session.begin_nested():
+                return held.with_held(session, rows, locale=ctx.account.locale, answer=replies,
+                                      now=ctx.now, fits=fits, more=more)
+        except Exception:  # noqa: BLE001 - the answer goes without them; they stay held
+            log.exception("held messages could not be added to a %s answer", incoming.channel)
+            return replies
 
     def set_reachable(self, channel: str, user_id: str, reachable: bool) -> None:
         """A user blocked or unblocked the bot (LINE unfollow/follow, Telegram my_chat_member).
@@ -132,7 +158,7 @@ class Core:
     answer_key = staticmethod(outbox.answer_key)
 
     def keep_answer(self, channel: str, to: str, replies: Sequence[Reply], *, event_id: str,
-                    reason: str, uncertain: bool = False) -> bool:
+                    reason: str, uncertain: bool = False, retry_key: str | None = None) -> bool:
         """An answer to chat `to` that could not be delivered now, kept as an outbox row of kind
         "answer" (the key from the event, so a repeat writes nothing).
 
@@ -140,7 +166,8 @@ class Core:
         may have arrived (`uncertain`: a timeout or a server error after the request went out) is
         kept `unconfirmed`: recorded with its reason, not sent again by itself, since a member who
         got it would get it twice. False when nothing was written (kept already, or the database
-        failed: then the error is logged).
+        failed: then the error is logged). `retry_key` is the idempotency key the failed push
+        carried (LINE's X-Line-Retry-Key): stored on the row, the dispatcher's pushes reuse it.
         """
         if not inbound.user_id_fits(to):
             log.info("a %s answer to a chat id that cannot be stored was not kept", channel)
@@ -152,6 +179,10 @@ class Core:
                     session, key=outbox.answer_key(channel, event_id), channel=channel, user_id=to,
                     replies=replies, member_id=account.member_id if account else None, kind="answer",
                     reason=reason[:200], status=outbox.UNCONFIRMED if uncertain else "pending")
+                if written and retry_key:
+                    key = outbox.answer_key(channel, event_id)
+                    session.execute(update(OutboxMessage).where(OutboxMessage.key == key)
+                                    .values(retry_key=retry_key))
         except Exception:  # noqa: BLE001 - the webhook still answers; the log says what was lost
             log.exception("a %s answer could not be kept in the outbox (%s)", channel, reason)
             return False
@@ -206,6 +237,14 @@ def _first_time(session: Session, incoming: Incoming) -> bool:
         return True
     except IntegrityError:
         return False
+
+
+def _may_get_held(incoming: Incoming, ctx: Context) -> bool:
+    return not incoming.in_group and ctx.account.member_id is not None
+
+
+def _at_most_five(replies: Sequence[Reply]) -> bool:
+    return len(replies) <= 5
 
 
 def _locale_of(session: Session, incoming: Incoming) -> str:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels import line as line_channel
+from bot.channels import line_sender
 from messaging.values import reply_from_dict
 from models import OutboxMessage
 from tests.fakes import line_webhook as wh
@@ -19,7 +20,7 @@ from tests.fakes import line_webhook as wh
 @pytest.fixture
 def short_timeouts(monkeypatch):
     monkeypatch.setattr(line_channel, "REPLY_TIMEOUT", (1.0, 0.2))
-    monkeypatch.setattr(line_channel, "PUSH_TIMEOUT", (1.0, 0.2))
+    monkeypatch.setattr(line_sender, "PUSH_TIMEOUT", (1.0, 0.2))
 
 
 def outbox(app) -> list[OutboxMessage]:

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels import line as line_channel
+from bot.channels import line_sender
 from models import AuditLog, ChatAccount, OutboxMessage, ProcessedEvent
 from tests.fakes import line_webhook as wh
 from tests.fakes.line_webhook import CHANNEL_SECRET, LineUser
@@ -214,7 +215,7 @@ def test_line_unreachable_still_answers_200_quickly(database_url, clean_db, cloc
 def test_a_slow_line_api_does_not_hold_the_webhook_past_the_budget(line_app, line_user, fake_line,
                                                                    monkeypatch):
     monkeypatch.setattr(line_channel, "REPLY_TIMEOUT", (0.5, 0.3))
-    monkeypatch.setattr(line_channel, "PUSH_TIMEOUT", (0.5, 0.3))
+    monkeypatch.setattr(line_sender, "PUSH_TIMEOUT", (0.5, 0.3))
     fake_line.delay("replyMessage", 0.6)
     fake_line.delay("pushMessage", 0.6)
     started = time.perf_counter()

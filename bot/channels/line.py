@@ -17,19 +17,20 @@ For each webhook call:
    group or room only postbacks and messages that mention the bot are taken, with `in_group=True`.
 4. Render the replies (`line_render`) and send them with the reply token. Only when LINE has said
    the reply was not taken (the token is invalid or expired, or the request never reached LINE)
-   is the answer pushed by the `LineSender` instead, unless the core says the account is
-   unreachable; every such push is counted (`metrics`) and recorded by the core, since pushes
-   count against the paid monthly quota. After a timeout or a 5xx LINE may have delivered the
-   reply: it is sent once more with the same single-use token, and if that says nothing either,
-   the answer is kept as an unconfirmed outbox row, not pushed. An answer the push could not
-   deliver is kept as a pending outbox row for the dispatcher. The webhook answers 200 whatever
-   happens.
+   is the answer pushed by the `LineSender` (`line_sender`) instead, unless the core says the
+   account is unreachable; every such push is counted (`metrics`) and recorded by the core, since
+   pushes count against the paid monthly quota. After a timeout or a 5xx LINE may have delivered
+   the reply: it is sent once more with the same single-use token, and if that says nothing
+   either, the answer is kept as an unconfirmed outbox row, not pushed. An answer the push could
+   not deliver is kept as a pending outbox row for the dispatcher. The webhook answers 200
+   whatever happens.
+5. Held messages (no quota was left to push them) ride along free: the core adds them to a linked
+   member's answer in a private chat, as many as `fits_one_reply` lets into one reply request.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -41,25 +42,23 @@ from linebot.v3.messaging import ApiException
 
 from bot.channels.line_client import (
     PROFILE_TIMEOUT,
-    PUSH_TIMEOUT,
     REPLY_TIMEOUT,
     LineClient,
     error_body,
     never_sent,
-    push_request,
     reply_request,
     short_error,
 )
 from bot.channels.line_events import Parsed, UnreadableEvent, clean_text, log_id, log_kind, parse_event
-from bot.channels.line_render import JSON, batches, render
+from bot.channels.line_render import JSON, MAX_MESSAGES, batches, render
+from bot.channels.line_sender import CHANNEL, LineSender, retry_key
 from bot.channels.webhook import BadBody, parse_json, read_limited_body
 from bot.config import Config
 from bot.core import Core
 from handlers.buttons import FOLLOW
-from messaging.sender import QUOTA_EXHAUSTED, RATE_LIMITED, Delivery, Outcome
+from messaging.sender import Outcome
 from messaging.values import Incoming, Reply
 
-CHANNEL = "line"
 # What became of a reply (`LineChannel.reply`).
 REPLIED = "replied"
 REPLIED_LATE = "replied_late"  # an attempt got no answer, then LINE said its token was used
@@ -70,81 +69,10 @@ REPLY_REFUSED = "rejected_request"  # LINE refused the messages: no push would f
 UNAUTHORIZED = "unauthorized"
 NO_REPLY_TOKEN = "no_reply_token"
 MAX_BODY = 1024 * 1024  # LINE's webhook bodies are a few KB; nothing unsigned is read beyond this
-RETRY_NAMESPACE = uuid.UUID("6f1c6f0e-3c1e-4a52-9f59-6b6f6e67747e")  # X-Line-Retry-Keys from send keys
 
+__all__ = ["CHANNEL", "LineChannel", "LineSender", "init_app", "retry_key"]  # the channel's public names
 log = logging.getLogger(__name__)
 blueprint = Blueprint("line", __name__)
-
-
-def retry_key(key: str, batch: int) -> str:
-    """The X-Line-Retry-Key of one request: the same send key always gives the same UUID, so a
-    repeat (after a crash, on another worker) is answered 409 by LINE and delivers nothing twice."""
-    return str(uuid.uuid5(RETRY_NAMESPACE, f"{key}#{batch}"))
-
-
-class LineSender:
-    """Pushes to a LINE chat: the `messaging.sender.Sender` of this channel."""
-
-    channel = CHANNEL
-
-    def __init__(self, client: LineClient, metrics: Counter[str] | None = None, attempts: int = 2) -> None:
-        self.client = client
-        self.metrics = metrics if metrics is not None else Counter()
-        self.attempts = attempts
-
-    def deliver(self, to: str, replies: Sequence[Reply], key: str) -> Delivery:
-        return self.push_batches(to, batches(render(replies)), key)
-
-    def push_batches(self, to: str, groups: Sequence[list[JSON]], key: str) -> Delivery:
-        """Push each request in order; stop at the first that did not go (the rest would arrive out
-        of context). Each request counts one quota unit per recipient."""
-        sent = 0
-        for i, messages in enumerate(groups):
-            delivery = self.push(to, messages, retry_key(key, i))
-            if not delivery.ok:
-                return Delivery(delivery.outcome, sent, delivery.retry_after, delivery.reason)
-            sent += 1
-        return Delivery(Outcome.SENT, sent)
-
-    def push(self, to: str, messages: list[JSON], key: str) -> Delivery:
-        """One push request with its retry key; a server or network failure is tried again at once."""
-        delivery = Delivery(Outcome.RETRY, reason="not tried")
-        for attempt in range(1, self.attempts + 1):
-            delivery = self._push_once(to, messages, key)
-            # The quota and the rate limit are not helped by asking again at once: give them back.
-            if delivery.outcome is not Outcome.RETRY or delivery.reason in (QUOTA_EXHAUSTED, RATE_LIMITED):
-                break
-            log.warning("LINE push not delivered (attempt %d): %s", attempt, delivery.reason)
-        self.metrics["pushes" if delivery.ok else "push_failed"] += 1
-        return delivery
-
-    def _push_once(self, to: str, messages: list[JSON], key: str) -> Delivery:
-        try:
-            self.client.api.push_message_with_http_info(push_request(to, messages), x_line_retry_key=key,
-                                                        _request_timeout=PUSH_TIMEOUT)
-            return Delivery(Outcome.SENT, 1)
-        except ApiException as exc:
-            return _push_outcome(exc)
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            return Delivery(Outcome.RETRY, reason=short_error(exc))
-
-
-def _push_outcome(exc: ApiException) -> Delivery:
-    status = exc.status or 0
-    body = error_body(exc)
-    if status == 409:  # an earlier request with this retry key was accepted: delivered
-        return Delivery(Outcome.SENT, 1)
-    if status == 429:
-        if "monthly limit" in body.lower():
-            log.error("LINE's monthly message quota is used up: pushes wait for next month")
-            return Delivery(Outcome.RETRY, reason=QUOTA_EXHAUSTED)
-        retry_after = (exc.headers or {}).get("Retry-After")
-        seconds = float(retry_after) if retry_after and retry_after.isdigit() else None
-        return Delivery(Outcome.RETRY, retry_after=seconds, reason=RATE_LIMITED)
-    if status >= 500:
-        return Delivery(Outcome.RETRY, reason=f"LINE answered {status}")
-    log.error("LINE refused a push (%s): %s", status, body)
-    return Delivery(Outcome.REFUSED, reason=f"{status}: {body[:120]}")
 
 
 class LineChannel:
@@ -159,6 +87,7 @@ class LineChannel:
         self.client = LineClient(config)
         self.metrics: Counter[str] = Counter()
         self.sender = LineSender(self.client, self.metrics)
+        core.reply_fits[CHANNEL] = fits_one_reply  # held messages given with an answer stay free
 
     # --- webhook ---------------------------------------------------------------------------------
     def verify(self, body: bytes, signature: str | None) -> str | None:
@@ -270,7 +199,9 @@ class LineChannel:
             self.metrics["push_skipped_unreachable"] += 1
             self.core.record_push_fallback(CHANNEL, parsed.user_id, delivered=False, **detail)
             return
-        key = self.core.answer_key(CHANNEL, parsed.event_id)
+        # A UUID as the send key: it is the first push's X-Line-Retry-Key and is stored on a kept
+        # answer's row, so the dispatcher's pushes of it carry the same retry keys as these.
+        key = retry_key(self.core.answer_key(CHANNEL, parsed.event_id), 0)
         delivery = self.sender.push_batches(parsed.chat_id, pushes, key=key)
         if not replied:
             self.metrics["push_fallbacks"] += 1
@@ -282,7 +213,7 @@ class LineChannel:
             # out now is answered 409 then, not delivered twice.
             self.metrics["answers_kept"] += 1
             self.core.keep_answer(CHANNEL, parsed.chat_id, replies, event_id=parsed.event_id,
-                                  reason=f"push_failed: {delivery.reason}")
+                                  reason=f"push_failed: {delivery.reason}", retry_key=key)
 
     def reply(self, token: str, messages: list[JSON]) -> tuple[str, str | None]:
         """Send with the reply token: what became of it (`REPLIED`, ...), and why, briefly.
@@ -331,6 +262,11 @@ class LineChannel:
             return REPLIED, None
         self.metrics["reply_failed"] += 1
         return (REPLY_UNKNOWN, uncertain) if uncertain else (REPLY_NOT_SENT, why)
+
+
+def fits_one_reply(replies: Sequence[Reply]) -> bool:
+    """Whether an answer goes in one (free) reply request: at most 5 LINE messages once rendered."""
+    return len(render(replies)) <= MAX_MESSAGES
 
 
 def _plain(status: int, message: str):

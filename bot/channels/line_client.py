@@ -16,6 +16,7 @@ from linebot.v3.messaging import (
     ApiException,
     Configuration,
     MessagingApi,
+    MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
 )
@@ -27,6 +28,7 @@ from bot.config import Config
 REPLY_TIMEOUT = (1.0, 2.0)
 PUSH_TIMEOUT = (1.0, 3.0)
 PROFILE_TIMEOUT = (0.5, 0.8)
+QUOTA_TIMEOUT = (1.0, 3.0)  # read before each delivery batch; a slow answer only delays it
 ADMIN_TIMEOUT = (5.0, 30.0)
 
 
@@ -47,7 +49,7 @@ class _ApiClient(ApiClient):
     """
 
     def sanitize_for_serialization(self, obj: Any) -> Any:
-        if isinstance(obj, ReplyMessageRequest | PushMessageRequest):
+        if isinstance(obj, ReplyMessageRequest | PushMessageRequest | MulticastRequest):
             return obj.dict(by_alias=True, exclude_none=True)
         return super().sanitize_for_serialization(obj)
 
@@ -66,6 +68,10 @@ def reply_request(token: str, messages: list[JSON]) -> ReplyMessageRequest:
 
 def push_request(to: str, messages: list[JSON]) -> PushMessageRequest:
     return PushMessageRequest.construct(to=to, messages=messages)
+
+
+def multicast_request(to: list[str], messages: list[JSON]) -> MulticastRequest:
+    return MulticastRequest.construct(to=to, messages=messages)
 
 
 def make_configuration(config: Config, host: str | None = None) -> Configuration:

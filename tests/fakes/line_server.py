@@ -6,10 +6,10 @@ against LINE's documented limits that the schema does not carry (text length, la
 bubble size, rich menu sizes: `line_limits`). A request that breaks a rule is answered 400 as LINE
 would, and the problem is kept in `errors`: the test fixtures fail a test that leaves any.
 
-State kept like LINE keeps it: a reply token is single-use, a push `X-Line-Retry-Key` seen before is
-answered 409, rich menus and their images, the default rich menu (`line_richmenus`), the webhook
-endpoint (whose test call really posts a signed empty event list to it). Tests script failures with
-`fail_next`.
+State kept like LINE keeps it: a reply token is single-use; pushes and multicasts with their retry
+keys, the monthly quota and what each person received (`line_delivery`, with a seeded chaos mode);
+rich menus and their images, the default rich menu (`line_richmenus`); the webhook endpoint (whose
+test call really posts a signed empty event list to it). Tests script failures with `fail_next`.
 
 Also used by the benchmark (`bench/line_bench.py`), with `validate=False` for raw speed.
 """
@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.fakes.line_delivery import Deliveries
 from tests.fakes.line_http import Handler as _Handler
 from tests.fakes.line_http import Server as _Server
 from tests.fakes.line_limits import LimitChecker
@@ -38,7 +39,6 @@ from tests.fakes.line_richmenus import RichMenus
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"  # tests/specs
 MESSAGING_SPEC = SPECS / "line-messaging-api.yml"
-CHAT_ID = re.compile(r"^[UCR][0-9a-f]{32}$")
 
 
 def line_signature(secret: str, body: bytes) -> str:
@@ -59,7 +59,7 @@ class Recorded:
     client: tuple[str, int] | None = None
 
 
-class FakeLine(RichMenus):
+class FakeLine(Deliveries, RichMenus):
     """Start with `with FakeLine(token=...) as fake:`; point the SDK at `fake.url`."""
 
     def __init__(self, token: str = "test-access-token", *, validate: bool = True,
@@ -78,7 +78,6 @@ class FakeLine(RichMenus):
         self.errors: list[str] = []
         self.profiles: dict[str, dict] = {}
         self.used_reply_tokens: set[str] = set()
-        self.retry_keys: set[str] = set()
         self.richmenus: dict[str, dict] = {}
         self.richmenu_images: dict[str, tuple[str, bytes]] = {}
         self.default_richmenu: str | None = None
@@ -92,6 +91,7 @@ class FakeLine(RichMenus):
         self._lock = threading.Lock()
         self._api = None
         self._limits = LimitChecker()
+        self._init_deliveries()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -295,25 +295,6 @@ class FakeLine(RichMenus):
             self.used_reply_tokens.add(token)
         return 200, {}, self._sent(rec.json["messages"])
 
-    def op_pushMessage(self, rec: Recorded, _t: str):
-        to = rec.json["to"]
-        if self.validate and not CHAT_ID.match(to):
-            rec.errors.append(f"to={to!r} is not a LINE user, group or room id")
-            return 400, {}, {"message": "The property, 'to', in the request body is invalid"}
-        key = rec.headers.get("x-line-retry-key")
-        if key is not None:
-            try:
-                uuid.UUID(key)
-            except ValueError:
-                rec.errors.append(f"X-Line-Retry-Key {key!r} is not a UUID")
-                return 400, {}, {"message": "The retry key is invalid"}
-            with self._lock:
-                if key in self.retry_keys:
-                    return 409, {"x-line-accepted-request-id": key}, {
-                        "message": "The retry key is already accepted"}
-                self.retry_keys.add(key)
-        return 200, {}, self._sent(rec.json["messages"])
-
     def op_getProfile(self, rec: Recorded, _t: str):
         user_id = rec.path.rsplit("/", 1)[1]
         profile = self.profiles.get(user_id)
@@ -357,5 +338,8 @@ class FakeLine(RichMenus):
 _FAST_ROUTES = [
     ("POST", r"/v2/bot/message/reply", "replyMessage"),
     ("POST", r"/v2/bot/message/push", "pushMessage"),
+    ("POST", r"/v2/bot/message/multicast", "multicast"),
+    ("GET", r"/v2/bot/message/quota", "getMessageQuota"),
+    ("GET", r"/v2/bot/message/quota/consumption", "getMessageQuotaConsumption"),
     ("GET", r"/v2/bot/profile/[^/]+", "getProfile"),
 ]

@@ -37,6 +37,7 @@ RESULTS = ROOT / "bench" / "results"
 TOKEN = "bench-line-access-token"
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SEND_PATHS = ("/v2/bot/message/push", "/v2/bot/message/multicast")
+RUN = uuid.uuid4().hex[:8]  # in the keys: a database given with --database-url can be used again
 
 
 # --- the fake LINE in its own process --------------------------------------------------------------
@@ -99,15 +100,15 @@ def fill_outbox(Session, kind: str, n: int, run: int) -> None:
     rows = []
     for i in range(n):
         if kind == "multicast":
-            payload, content_key, job = same, f"announcement:{run}:th", "announcement"
+            payload, content_key, job = same, f"announcement:{RUN}:{run}:th", "announcement"
         else:
             payload = [reply_to_dict(Text(f"แจ้งเตือนค่าสัจจะเดือนธันวาคม 2569 สมาชิกเลขที่ {i:05d} "
                                           f"ยอด {30 * (1 + i % 3)} บาท ชำระได้ที่ที่ทำการกองทุนค่ะ"))]
             content_key, job = None, "dues_reminder"
-        rows.append({"key": f"bench:{run}:{kind}:{i}", "channel": "line", "external_user_id": user_id(i),
-                     "payload": payload, "status": "pending", "kind": job, "priority": PRIORITY[job],
-                     "content_key": content_key, "source": f"bench:{run}", "attempts": 0,
-                     "created_at": now})
+        rows.append({"key": f"bench:{RUN}:{run}:{kind}:{i}", "channel": "line",
+                     "external_user_id": user_id(i), "payload": payload, "status": "pending", "kind": job,
+                     "priority": PRIORITY[job], "content_key": content_key, "source": f"bench:{run}",
+                     "attempts": 0, "created_at": now})
     with Session() as session, session.begin():
         for start in range(0, n, 10_000):
             session.execute(insert(OutboxMessage), rows[start:start + 10_000])
@@ -204,6 +205,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--dispatchers", type=int, default=1,
                         help="dispatchers side by side in the paced case (1; more are `kongtun worker`s)")
     parser.add_argument("--rtt", type=float, default=0.0, help="the fake's round trip in seconds (0)")
+    parser.add_argument("--database-url", help="an empty database to use instead of a temporary SQLite "
+                                                "file, e.g. postgresql+psycopg://postgres@127.0.0.1/fanout")
     parser.add_argument("--output", type=Path, default=RESULTS / "fanout.json")
     args = parser.parse_args(argv)
     if min(args.recipients, args.pushes, args.paced, args.dispatchers) < 1 or args.line_rate <= 0:
@@ -217,7 +220,7 @@ def run(args: argparse.Namespace) -> dict:
 
     unpaced = 1_000_000.0  # a LINE_RATE no run reaches: the comparison with the bare loop is unpaced
     with tempfile.TemporaryDirectory(prefix="kongtun-fanout-") as folder, FakeLineProcess(args.rtt) as fake:
-        url = f"sqlite:///{Path(folder) / 'fanout.db'}"
+        url = args.database_url or f"sqlite:///{Path(folder) / 'fanout.db'}"
         upgrade(url)
         engine = make_engine(url)
         Session = make_sessionmaker(engine)
@@ -237,7 +240,8 @@ def run(args: argparse.Namespace) -> dict:
                    f"--rtt {args.rtt:g}",
         "machine": {"platform": platform.platform(), "python": platform.python_version(),
                     "sqlite": sqlite3.sqlite_version},
-        "database": "SQLite, a temporary file",
+        "database": "PostgreSQL" if (args.database_url or "").startswith("postgres")
+                    else "SQLite, a temporary file",
         "rtt_s": args.rtt,
         "multicast": multicast, "push": push, "paced": paced,
     }

@@ -24,8 +24,8 @@ def line_quota(config: Config) -> Quota | None:
     when LINE does not answer)."""
     if not config.line_channel_access_token:
         return None
-    from bot.channels.line import LineSender
     from bot.channels.line_client import LineClient
+    from bot.channels.line_sender import LineSender
 
     client = LineClient(config)
     try:

@@ -30,8 +30,8 @@ def open_senders(config: Config, session_factory: sessionmaker, *, clock: Callab
     closers: list[Callable[[], None]] = []
     try:
         if config.line_channel_access_token:
-            from bot.channels.line import LineSender
             from bot.channels.line_client import LineClient
+            from bot.channels.line_sender import LineSender
 
             client = LineClient(config)
             closers.append(client.close)

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -19,6 +20,9 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.config import Config
 from models import make_engine, make_sessionmaker
+
+if TYPE_CHECKING:
+    from scheduler.dispatcher import DeliveryReport
 
 log = logging.getLogger(__name__)
 
@@ -152,14 +156,12 @@ def jobs_run(at_text: str | None) -> None:
         sys.exit(1)
 
 
-def delivery_line(report: object) -> str:
-    counts = [(getattr(report, name, 0), label) for name, label in (
-        ("sent", "sent"), ("retried", "retried"), ("held", "held"), ("failed", "failed"),
-        ("unreachable", "unreachable"), ("expired", "expired"))]
+def delivery_line(report: DeliveryReport) -> str:
+    counts = [(report.sent, "sent"), (report.retried, "retried"), (report.held, "held"),
+              (report.failed, "failed"), (report.unreachable, "unreachable"), (report.expired, "expired")]
     line = "Delivered: " + ", ".join(f"{n:,} {label}" for n, label in counts)
-    waiting = getattr(report, "waiting_quiet", 0)
-    if waiting:
-        line += f"; {waiting:,} waiting for quiet hours to end"
+    if report.waiting_quiet:
+        line += f"; {report.waiting_quiet:,} waiting for quiet hours to end"
     return line + "."
 
 

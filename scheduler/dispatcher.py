@@ -30,15 +30,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from messaging.sender import RATE_LIMITED, Delivery, Sender
+from messaging.sender import RATE_LIMITED, Delivery, Outcome, Sender
 from messaging.values import Reply
 from models import ChannelHold, OutboxMessage
 from scheduler import claim as claiming
 from scheduler.clock import QuietHours, system_clock
+from scheduler.guard import guarded
 from scheduler.line_delivery import LINE, LineDelivery
 from scheduler.outcomes import DeliveryReport, Recorder, replies_of
 from scheduler.pacing import PER_CHAT_SECONDS, TELEGRAM, Pacer, chat_limit
-from scheduler.quota import URGENT
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +99,8 @@ class Dispatcher:
         report = DeliveryReport()
         start = self.clock()
         channels = set(self.senders)
-        self.line.start_drain()
         with self.Session() as session:
+            self.line.start_drain(session)
             report.expired = claiming.expire(session, start)
             quiet = self.quiet(start)
             total = claiming.count_due(session, start, channels, answers_only=quiet,
@@ -127,6 +127,7 @@ class Dispatcher:
                     break
                 self._renew_at = now + timedelta(seconds=self.settings.lease_seconds / 3)
                 self._send_batch(session, rows, recorder)
+                session.expunge_all()  # a drain of 100,000 rows keeps no batch but the current one
             if quiet:
                 report.waiting_quiet = claiming.count_due(session, self.clock(), channels, ready_by=start)
         self.pacer.forget_idle_chats(self.pacer.now() - IDLE_CHAT_SECONDS)
@@ -166,15 +167,26 @@ class Dispatcher:
         if channel == TELEGRAM:
             messages = max(len(replies), 1)
             in_chat = self.pacer.reserve(chat_limit(to), PER_CHAT_SECONDS, messages)
-            self.pacer.wait_until(self.pacer.reserve(TELEGRAM, 1.0 / self.settings.telegram_rate, messages,
-                                                     earliest=in_chat))
+            at = self.pacer.reserve(TELEGRAM, 1.0 / self.settings.telegram_rate, messages, earliest=in_chat)
+            if (later := self.too_long_a_wait(at)) is not None:
+                return later
+            self.pacer.wait_until(at)
             # The overall pace may have made it later than the chat's slot: the chat's next slot
             # counts from when it really goes.
             self.pacer.push_back(chat_limit(to), self.pacer.now() + PER_CHAT_SECONDS * messages)
-        delivery = sender.deliver(to, replies, key)
+        delivery = guarded(lambda: sender.deliver(to, replies, key), channel)
         if channel == TELEGRAM and delivery.reason == RATE_LIMITED:
             self.pacer.push_back(TELEGRAM, self.pacer.now() + (delivery.retry_after or 1.0))
         return delivery
+
+    def too_long_a_wait(self, at: float) -> Delivery | None:
+        """A slot further off than a third of the lease (a long flood wait from Telegram) is not
+        slept for while holding rows another dispatcher would take when the lease ran out: the
+        row goes back, to be sent at that moment, at no cost of an attempt."""
+        wait = at - self.pacer.now()
+        if wait <= self.settings.lease_seconds / 3:
+            return None
+        return Delivery(Outcome.RETRY, retry_after=wait, reason=RATE_LIMITED)
 
     def keep_lease(self, session: Session) -> None:
         """A batch that takes long (a slow chat, a rate limit) keeps its rows leased."""
@@ -188,4 +200,4 @@ class Dispatcher:
         return hold if hold is not None and hold.until > now else None
 
 
-__all__ = ["URGENT", "DeliveryReport", "DeliverySettings", "Dispatcher", "replies_of"]
+__all__ = ["DeliveryReport", "DeliverySettings", "Dispatcher", "replies_of"]

@@ -13,6 +13,7 @@ back). A 429 "monthly limit" holds the whole channel until LINE's month turns (T
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 from dataclasses import dataclass
@@ -32,24 +33,32 @@ from messaging.sender import (
     Quota,
     QuotaReader,
 )
-from models import ChannelHold, ChatAccount, OutboxMessage
+from models import ChannelHold, OutboxMessage
 from scheduler.backoff import NOT_TRIED_SECONDS
 from scheduler.claim import HeldRoom
+from scheduler.fallback import fallback_chats, with_own_copy
+from scheduler.guard import guarded
 from scheduler.outcomes import Recorder, replies_of
 from scheduler.pacing import LINE as LINE_PACE
 from scheduler.quota import URGENT, Plan, Waiting, plan_line, reserve_units
-from scheduler.quota_memory import remember_quota
+from scheduler.quota_memory import give_back, remember_quota, sync_spent, take_units
 from services import outbox
 from services.accounts import set_reachable
 
 if TYPE_CHECKING:
     from scheduler.dispatcher import Dispatcher
 
+log = logging.getLogger(__name__)
+
 LINE = "line"
 FALLBACK = "telegram"
 LINE_MONTH = ZoneInfo("Asia/Tokyo")  # LINE's monthly quota turns at midnight Japan time
 HELD_LOOK_AGAIN = timedelta(minutes=15)  # held rows are planned again this often
 MONTHLY_LIMIT = "monthly_limit"
+
+
+def line_month(now: datetime) -> str:
+    return now.astimezone(LINE_MONTH).strftime("%Y-%m")
 
 
 def next_line_month(now: datetime) -> datetime:
@@ -86,9 +95,19 @@ class LineDelivery:
         self.spent = 0  # units spent since: LINE's consumption count may lag behind
         self.quota: Quota | None = None
         self.reserve = 0
+        self.fresh = False  # the quota was read just now, and nothing spent since
+        self.slots: list[float] = []  # LINE send moments reserved and not used yet
+        self.pending = 1
 
-    def start_drain(self) -> None:
-        self.first_left, self.spent, self.quota = None, 0, None
+    def start_drain(self, session: Session) -> None:
+        """Where the quota stands before the first claim, so held rows are looked at again only
+        if it has room for them (read only when LINE has rows to go)."""
+        self.first_left, self.spent, self.quota, self.fresh = None, 0, None, False
+        self.slots: list[float] = []
+        self.pending = 1  # requests still to send in this batch: no more slots are reserved
+        if LINE in self.d.senders and session.scalar(select(OutboxMessage.id).where(
+                OutboxMessage.channel == LINE, OutboxMessage.status.in_(outbox.WAITING)).limit(1)):
+            self.fresh = self.read_quota(session)
 
     # --- which held rows to look at again ----------------------------------------------------
     def held_rooms(self, session: Session, now: datetime) -> list[HeldRoom]:
@@ -114,7 +133,11 @@ class LineDelivery:
         if not isinstance(sender, QuotaReader):
             self.quota, self.reserve = Quota(None, 0), 0
             return True
-        quota = sender.quota()
+        try:
+            quota = sender.quota()
+        except Exception as exc:  # noqa: BLE001 - unread is unread: nothing is pushed on a guess
+            log.warning("the LINE quota could not be read: %s", type(exc).__name__)
+            quota = None
         if quota is None:
             return False
         self.quota = quota
@@ -122,6 +145,8 @@ class LineDelivery:
         if self.first_left is None:
             self.first_left = quota.left
         remember_quota(session, LINE, quota, self.d.clock())
+        if quota.limit is not None:
+            sync_spent(session, LINE, line_month(self.d.clock()), quota.used)
         session.commit()  # no write stays open while the pacer (its own transaction) reserves a slot
         return True
 
@@ -131,19 +156,28 @@ class LineDelivery:
         if self.d.line_hold(session, self.d.clock()) is not None:
             self.hold(session, rows, recorder)
             return
-        if not self.read_quota(session):
+        if not (self.fresh or self.read_quota(session)):
             recorder.not_tried(list(by_id), NOT_TRIED_SECONDS, "the LINE quota could not be read")
             return
+        self.fresh = False  # the next batch reads it again: this one spends it
         plan = plan_line([Waiting(r.id, r.external_user_id, r.priority, max(len(r.payload), 1), r.created_at,
                                   r.content_key, r.retry_key) for r in rows],
                          left=self.left(), reserve=self.reserve)
         requests = self.requests(plan, by_id)
+        self.pending, self.slots = max(len(requests), 1), []  # slots of a batch before are stale
         self.store_keys(session, requests)
         self.hold(session, [by_id[i] for i in plan.held], recorder)
         for n, request in enumerate(requests):
+            month = line_month(self.d.clock())
+            if not self.take(request, month):  # other dispatchers spent what this one planned on
+                self.hold(session, request.rows, recorder, keep_key=not request.fresh)
+                continue
             delivery = self.send(request)
             if delivery.ok or delivery.uncertain:
                 self.spent += request.cost
+            elif delivery.sent == 0 and self.quota is not None and self.quota.limit is not None:
+                with self.d.Session() as shared, shared.begin():
+                    give_back(shared, LINE, month, request.cost)
             via = "multicast" if request.multicast else "push"
             outcome = recorder.record(request.rows, delivery, via=via)
             if outcome == QUOTA_EXHAUSTED:
@@ -152,6 +186,15 @@ class LineDelivery:
             if outcome == RATE_LIMITED:  # everyone slows down, not only this dispatcher
                 self.d.pacer.push_back(LINE_PACE, self.d.pacer.now() + (delivery.retry_after or 1.0))
             self.d.keep_lease(session)
+
+    def take(self, request: Request, month: str) -> bool:
+        """The request's units from the month's counter shared by all dispatchers, within the
+        limit (urgent rows) or the limit less the reserve (the rest)."""
+        if self.quota is None or self.quota.limit is None:
+            return True
+        cap = self.quota.limit - (0 if request.order[0] <= URGENT else self.reserve)
+        with self.d.Session() as shared, shared.begin():
+            return take_units(shared, LINE, month, request.cost, cap)
 
     def requests(self, plan: Plan, by_id: dict[int, OutboxMessage]) -> list[Request]:
         sender = self.d.senders[LINE]
@@ -172,24 +215,45 @@ class LineDelivery:
 
     def store_keys(self, session: Session, requests: list[Request]) -> None:
         """A new retry key on every row of each new request, committed before any call."""
-        values = []
+        singles = []
         for request in requests:
-            if request.fresh:
-                request.key = str(uuid.uuid4())
-                values += [{"id": r.id, "retry_key": request.key} for r in request.rows]
-        if values:
-            session.execute(update(OutboxMessage), values)
-            session.commit()
+            if not request.fresh:
+                continue
+            request.key = str(uuid.uuid4())
+            if len(request.rows) > 1:  # a multicast or a bundle: one statement for its rows
+                ids = [r.id for r in request.rows]
+                session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(retry_key=request.key),
+                                execution_options={"synchronize_session": False})
+            else:
+                singles.append({"id": request.rows[0].id, "retry_key": request.key})
+        if singles:
+            session.execute(update(OutboxMessage), singles)
+        session.commit()
+
+    def next_slot(self) -> float:
+        """The moment the next request may go. Slots are reserved a second's worth at a time (one
+        statement, not one per request); a slot left unused when the drain ends is simply lost."""
+        if not self.slots:
+            interval = 1.0 / self.d.settings.line_rate
+            count = max(1, min(int(self.d.settings.line_rate), self.pending))
+            first = self.d.pacer.reserve(LINE_PACE, interval, count)
+            self.slots = [first + i * interval for i in range(count)]
+        self.pending = max(self.pending - 1, 1)
+        return self.slots.pop(0)
 
     def send(self, request: Request) -> Delivery:
         sender = self.d.senders[LINE]
-        self.d.pacer.wait_until(self.d.pacer.reserve(LINE_PACE, 1.0 / self.d.settings.line_rate))
+        at = self.next_slot()
+        if (later := self.d.too_long_a_wait(at)) is not None:
+            return later
+        self.d.pacer.wait_until(at)
         assert request.key is not None
+        key = request.key
         if request.multicast:
             assert isinstance(sender, Multicaster)
-            return sender.deliver_many(request.chats, replies_of(request.rows[0]), request.key)
+            return guarded(lambda: sender.deliver_many(request.chats, replies_of(request.rows[0]), key), LINE)
         replies = [reply for row in request.rows for reply in replies_of(row)]
-        return sender.deliver(request.chats[0], replies, request.key)
+        return guarded(lambda: sender.deliver(request.chats[0], replies, key), LINE)
 
     # --- holding -------------------------------------------------------------------------------
     def month_used_up(self, session: Session, request: Request, delivery: Delivery,
@@ -210,14 +274,16 @@ class LineDelivery:
 
     def hold(self, session: Session, rows: list[OutboxMessage], recorder: Recorder, *,
              keep_key: bool = True) -> None:
-        """Rows the quota cannot carry: on Telegram where the member has it, else held."""
+        """Rows the quota cannot carry: on Telegram where the member has it (and the notice is not
+        on its way there already), else held."""
         if not rows:
             return
-        chats = self.fallback_chats(session, rows)
+        chats = fallback_chats(session, rows, FALLBACK) if FALLBACK in self.d.senders else {}
+        copied = with_own_copy(session, rows, FALLBACK) if chats else set()
         waiting: list[int] = []
         for row in rows:
             chat = chats.get(row.member_id) if row.member_id is not None else None
-            if chat is None:
+            if chat is None or row.id in copied:
                 waiting.append(row.id)
                 continue
             delivery = self.d.send(FALLBACK, chat, replies_of(row), f"{row.key}:{FALLBACK}")
@@ -229,13 +295,3 @@ class LineDelivery:
                 session.commit()
             waiting.append(row.id)
         recorder.held(waiting, look_again=self.d.clock() + HELD_LOOK_AGAIN, keep_key=keep_key)
-
-    def fallback_chats(self, session: Session, rows: list[OutboxMessage]) -> dict[int, str]:
-        """member -> their reachable Telegram chat, when a Telegram sender is configured."""
-        members = {r.member_id for r in rows if r.member_id is not None}
-        if FALLBACK not in self.d.senders or not members:
-            return {}
-        found = session.execute(select(ChatAccount.member_id, ChatAccount.external_user_id).where(
-            ChatAccount.channel == FALLBACK, ChatAccount.member_id.in_(members),
-            ChatAccount.unreachable_at.is_(None)))
-        return {member: chat for member, chat in found if member is not None}

@@ -90,10 +90,11 @@ class Recorder:
         if delivery.outcome is Outcome.SENT:
             self.sent(ids, via=via)
             return "sent"
-        if delivery.outcome is Outcome.BLOCKED:
+        if delivery.outcome is Outcome.BLOCKED and len({r.external_user_id for r in rows}) == 1:
             self.unreachable(rows)
             return "unreachable"
-        if delivery.outcome is Outcome.REFUSED:
+        # A block can only be one person's: one said of a multicast is refused, blocking no one.
+        if delivery.outcome in (Outcome.REFUSED, Outcome.BLOCKED):
             self.report.failed += len(self._update(ids, status=outbox.FAILED, attempts=M.attempts + 1,
                                                    last_error=short_error(delivery.reason)))
             return "failed"

@@ -88,12 +88,12 @@ class QuotaLineSender(RecordingSender):
         return self._call(to, replies, key)
 
 
-def add_row(Session, key: str, *, channel: str = "line", user: str = "U1", texts: Sequence[str] = ("hi",),
+def add_row(outbox_db, key: str, *, channel: str = "line", user: str = "U1", texts: Sequence[str] = ("hi",),
             kind: str = "notice", member_id: int | None = None, content_key: str | None = None,
             expires_at: datetime | None = None, source: str | None = None,
             created_at: datetime | None = None, status: str = outbox.PENDING) -> int:
     """One outbox row through the real enqueue; committed. Its id."""
-    with Session() as session, session.begin():
+    with outbox_db() as session, session.begin():
         assert outbox.enqueue(session, key=key, channel=channel, user_id=user,
                               replies=[Text(t) for t in texts], member_id=member_id, kind=kind,
                               content_key=content_key, source=source, expires_at=expires_at, status=status)
@@ -103,8 +103,8 @@ def add_row(Session, key: str, *, channel: str = "line", user: str = "U1", texts
         return row.id
 
 
-def rows_by_key(Session) -> dict[str, OutboxMessage]:
-    with Session() as session:
+def rows_by_key(outbox_db) -> dict[str, OutboxMessage]:
+    with outbox_db() as session:
         return {r.key: r for r in session.query(OutboxMessage)}
 
 
@@ -116,7 +116,7 @@ def settings(**overrides: object) -> DeliverySettings:
 
 
 @pytest.fixture
-def Session(engine, clean_db):
+def outbox_db(engine, clean_db):
     """A sessionmaker on the test database, emptied first (SQLite, or PostgreSQL if configured)."""
     return make_sessionmaker(engine)
 
@@ -127,13 +127,13 @@ def manual_clock() -> ManualClock:
 
 
 @pytest.fixture
-def make_dispatcher(Session, manual_clock):
+def make_dispatcher(outbox_db, manual_clock):
     """Dispatcher(senders, **settings) on the test database and the manual clock."""
 
-    def make(senders: dict, *, owner: str = "d1", Session_=None, **overrides: object) -> Dispatcher:
+    def make(senders: dict, *, owner: str = "d1", db=None, **overrides: object) -> Dispatcher:
         import random
 
-        return Dispatcher(Session_ or Session, senders, settings(**overrides), clock=manual_clock,
+        return Dispatcher(db or outbox_db, senders, settings(**overrides), clock=manual_clock,
                           sleep=manual_clock.sleep, owner=owner, rng=random.Random(7))
 
     return make

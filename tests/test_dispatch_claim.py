@@ -21,7 +21,7 @@ CHANNELS = {"line", "telegram", "simulator"}
 def any_db(request, tmp_path):
     """The session's test database (PostgreSQL when TEST_DATABASE_URL says so), and a SQLite file."""
     if request.param == "test database":
-        return request.getfixturevalue("Session")
+        return request.getfixturevalue("outbox_db")
     url = f"sqlite:///{tmp_path / 'claim.db'}"
     upgrade(url)
     engine = make_engine(url)
@@ -74,9 +74,9 @@ def test_two_whole_dispatchers_in_threads_send_every_row_exactly_once(any_db, ma
     assert {r.status for r in rows_by_key(any_db).values()} == {outbox.SENT}
 
 
-def test_a_lease_that_runs_out_makes_the_row_claimable_again(Session, manual_clock):
-    add_row(Session, "k")
-    with Session() as session:
+def test_a_lease_that_runs_out_makes_the_row_claimable_again(outbox_db, manual_clock):
+    add_row(outbox_db, "k")
+    with outbox_db() as session:
         first = claiming.claim(session, manual_clock(), owner="killed", lease_seconds=120, limit=10,
                                channels=CHANNELS)
         assert [r.key for r in first] == ["k"]
@@ -87,35 +87,35 @@ def test_a_lease_that_runs_out_makes_the_row_claimable_again(Session, manual_clo
     assert [(r.key, r.lease_owner) for r in again] == [("k", "next")]
 
 
-def test_rows_come_by_priority_then_age_and_unconfirmed_or_future_retries_never(Session, manual_clock):
+def test_rows_come_by_priority_then_age_and_unconfirmed_or_future_retries_never(outbox_db, manual_clock):
     now = manual_clock()
-    add_row(Session, "old-announcement", kind="announcement", created_at=now - timedelta(hours=3))
-    add_row(Session, "dues", kind="dues_reminder", created_at=now - timedelta(hours=1))
-    add_row(Session, "answer", kind="answer", created_at=now)
-    add_row(Session, "older-dues", kind="dues_reminder", created_at=now - timedelta(hours=2))
-    add_row(Session, "unconfirmed", kind="answer", status=outbox.UNCONFIRMED)
-    later = add_row(Session, "later", status=outbox.RETRY)
-    with Session() as session:
+    add_row(outbox_db, "old-announcement", kind="announcement", created_at=now - timedelta(hours=3))
+    add_row(outbox_db, "dues", kind="dues_reminder", created_at=now - timedelta(hours=1))
+    add_row(outbox_db, "answer", kind="answer", created_at=now)
+    add_row(outbox_db, "older-dues", kind="dues_reminder", created_at=now - timedelta(hours=2))
+    add_row(outbox_db, "unconfirmed", kind="answer", status=outbox.UNCONFIRMED)
+    later = add_row(outbox_db, "later", status=outbox.RETRY)
+    with outbox_db() as session:
         session.get(OutboxMessage, later).next_attempt_at = now + timedelta(minutes=5)
         session.commit()
         rows = claiming.claim(session, now, owner="d", lease_seconds=60, limit=10, channels=CHANNELS)
     assert [r.key for r in rows] == ["answer", "older-dues", "dues", "old-announcement"]
 
 
-def test_rows_past_their_moment_expire_instead_of_going(Session, manual_clock):
+def test_rows_past_their_moment_expire_instead_of_going(outbox_db, manual_clock):
     now = manual_clock()
-    add_row(Session, "meeting-begun", expires_at=now - timedelta(minutes=1))
-    add_row(Session, "still-good", expires_at=now + timedelta(hours=1))
-    with Session() as session:
+    add_row(outbox_db, "meeting-begun", expires_at=now - timedelta(minutes=1))
+    add_row(outbox_db, "still-good", expires_at=now + timedelta(hours=1))
+    with outbox_db() as session:
         assert claiming.expire(session, now) == 1
         rows = claiming.claim(session, now, owner="d", lease_seconds=60, limit=10, channels=CHANNELS)
     assert [r.key for r in rows] == ["still-good"]
-    assert rows_by_key(Session)["meeting-begun"].status == outbox.EXPIRED
+    assert rows_by_key(outbox_db)["meeting-begun"].status == outbox.EXPIRED
 
 
-def test_rows_of_an_earlier_request_are_claimed_together_even_past_the_limit(Session, manual_clock):
-    ids = [add_row(Session, f"m{i}", user=f"U{i}", kind="announcement") for i in range(5)]
-    with Session() as session:
+def test_rows_of_an_earlier_request_are_claimed_together_even_past_the_limit(outbox_db, manual_clock):
+    ids = [add_row(outbox_db, f"m{i}", user=f"U{i}", kind="announcement") for i in range(5)]
+    with outbox_db() as session:
         for i in ids:
             row = session.get(OutboxMessage, i)
             row.retry_key, row.status = "0b6f0a52-6a43-4d7e-9f6a-000000000001", outbox.RETRY
@@ -125,8 +125,8 @@ def test_rows_of_an_earlier_request_are_claimed_together_even_past_the_limit(Ses
     assert sorted(r.id for r in rows) == ids
 
 
-def test_a_channel_without_a_sender_is_left_alone(Session, manual_clock):
-    add_row(Session, "tg", channel="telegram", user="42")
-    with Session() as session:
+def test_a_channel_without_a_sender_is_left_alone(outbox_db, manual_clock):
+    add_row(outbox_db, "tg", channel="telegram", user="42")
+    with outbox_db() as session:
         assert claiming.claim(session, manual_clock(), owner="d", lease_seconds=60, limit=10,
                               channels={"line"}) == []

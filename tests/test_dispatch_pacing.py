@@ -14,11 +14,11 @@ def _at(call, start) -> float:
 
 
 def test_telegram_goes_at_one_message_a_second_per_chat_and_the_overall_rate(
-        Session, manual_clock, make_dispatcher):
+        outbox_db, manual_clock, make_dispatcher):
     for i in range(5):
-        add_row(Session, f"same-chat-{i}", channel="telegram", user="42")
+        add_row(outbox_db, f"same-chat-{i}", channel="telegram", user="42")
     for i in range(40):
-        add_row(Session, f"chat-{i}", channel="telegram", user=f"{1000 + i}")
+        add_row(outbox_db, f"chat-{i}", channel="telegram", user=f"{1000 + i}")
     sender = RecordingSender("telegram", manual_clock)
     start = manual_clock()
     assert make_dispatcher({"telegram": sender}, telegram_rate=10.0).deliver().sent == 45
@@ -33,9 +33,9 @@ def test_telegram_goes_at_one_message_a_second_per_chat_and_the_overall_rate(
     assert 4.4 - 1e-4 <= every[-1] < 5.0  # 45 messages at 10/s, not chat 42 one by one first
 
 
-def test_two_dispatchers_share_one_rate(Session, manual_clock, make_dispatcher):
+def test_two_dispatchers_share_one_rate(outbox_db, manual_clock, make_dispatcher):
     for i in range(20):
-        add_row(Session, f"k{i}", channel="telegram", user=f"{i}")
+        add_row(outbox_db, f"k{i}", channel="telegram", user=f"{i}")
     sender = RecordingSender("telegram", manual_clock)
     first = make_dispatcher({"telegram": sender}, owner="a", telegram_rate=5.0, batch_size=5)
     second = make_dispatcher({"telegram": sender}, owner="b", telegram_rate=5.0, batch_size=5)
@@ -48,8 +48,8 @@ def test_two_dispatchers_share_one_rate(Session, manual_clock, make_dispatcher):
     assert all(b - a >= 0.2 - 1e-4 for a, b in zip(every, every[1:], strict=False))
 
 
-def test_reserving_slots_from_many_threads_never_gives_one_slot_twice(Session, manual_clock):
-    pacer = Pacer(Session, manual_clock, manual_clock.sleep)
+def test_reserving_slots_from_many_threads_never_gives_one_slot_twice(outbox_db, manual_clock):
+    pacer = Pacer(outbox_db, manual_clock, manual_clock.sleep)
     slots: list[float] = []
     lock = threading.Lock()
 
@@ -69,11 +69,11 @@ def test_reserving_slots_from_many_threads_never_gives_one_slot_twice(Session, m
     assert all(b - a >= 0.01 - 1e-4 for a, b in zip(slots, slots[1:], strict=False))
 
 
-def test_line_requests_keep_the_line_rate(Session, manual_clock, make_dispatcher):
+def test_line_requests_keep_the_line_rate(outbox_db, manual_clock, make_dispatcher):
     from tests.dispatch_fixtures import QuotaLineSender
 
     for i in range(30):
-        add_row(Session, f"k{i}", user=f"U{i}")
+        add_row(outbox_db, f"k{i}", user=f"U{i}")
     sender = QuotaLineSender(manual_clock, limit=None)
     start = manual_clock()
     make_dispatcher({"line": sender}, line_rate=20.0).deliver()

@@ -34,11 +34,11 @@ def _wait_for(condition, timeout: float = 30.0) -> None:
         time.sleep(0.002)
 
 
-def test_a_dispatcher_killed_mid_batch_loses_none_and_doubles_none(Session, database_url, fake_line):
+def test_a_dispatcher_killed_mid_batch_loses_none_and_doubles_none(outbox_db, database_url, fake_line):
     for i, user in enumerate(RECIPIENTS):
-        add_row(Session, f"dues:{i}", user=user, kind="dues_reminder", texts=(f"ค่าสมาชิกเดือนนี้ค่ะ {i}",))
+        add_row(outbox_db, f"dues:{i}", user=user, kind="dues_reminder", texts=(f"ค่าสมาชิกเดือนนี้ค่ะ {i}",))
         if i % 3 == 0:  # a second message to some
-            add_row(Session, f"meeting:{i}", user=user, kind="meeting_reminder", texts=(f"ประชุมค่ะ {i}",))
+            add_row(outbox_db, f"meeting:{i}", user=user, kind="meeting_reminder", texts=(f"ประชุมค่ะ {i}",))
     # Each push is taken by LINE at once but answered late: killed after a push was taken, the
     # dispatcher never learned it went.
     fake_line.answer_late("pushMessage", 0.1, times=100)
@@ -51,7 +51,7 @@ def test_a_dispatcher_killed_mid_batch_loses_none_and_doubles_none(Session, data
     finally:
         first.communicate(timeout=30)
     assert first.returncode == -signal.SIGKILL
-    left = Counter(r.status for r in rows_by_key(Session).values())
+    left = Counter(r.status for r in rows_by_key(outbox_db).values())
     assert left[outbox.SENDING] > 0, f"killed mid-batch, with rows still leased: {left}"
 
     restart = start + timedelta(seconds=LEASE_SECONDS + 1)
@@ -60,7 +60,7 @@ def test_a_dispatcher_killed_mid_batch_loses_none_and_doubles_none(Session, data
     assert second.returncode == 0, err
     fake_line.settle()
 
-    rows = rows_by_key(Session).values()
+    rows = rows_by_key(outbox_db).values()
     assert {r.status for r in rows} == {outbox.SENT}, Counter(r.status for r in rows)
     received = Counter()
     for call in fake_line.calls("pushMessage"):

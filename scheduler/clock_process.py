@@ -8,6 +8,7 @@ job store is the default in-memory one: nothing needs to survive a restart but t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -17,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -131,9 +133,19 @@ def stop_on_signals(stop: Callable[[], None]) -> Callable[[], None]:
 
 
 def serve(scheduler: BlockingScheduler) -> None:
-    """Run until SIGTERM or SIGINT. No new run starts after the signal; a run in progress finishes
-    the row it is on and commits it (a SIGKILL instead is safe too: leases and stored retry keys)."""
-    restore = stop_on_signals(lambda: scheduler.shutdown(wait=False))
+    """Run until SIGTERM or SIGINT. No new run starts after the signal; the runs in progress go on
+    to their end (a delivery commits each row as it goes), then this returns. A platform's SIGKILL
+    after its grace period loses nothing either: leased rows go to another dispatcher when their
+    lease ends, under the retry keys stored before each LINE request."""
+
+    def shutdown() -> None:
+        with contextlib.suppress(SchedulerNotRunningError):  # a second signal, or stopped already
+            scheduler.shutdown(wait=True)
+
+    # Not from the handler itself: it runs in the main thread, which may be inside the scheduler's
+    # own loop holding its (re-entrant) job store lock; shutting down there empties the job store
+    # under the loop's feet (JobLookupError). Another thread waits for the lock instead.
+    restore = stop_on_signals(lambda: threading.Thread(target=shutdown, name="clock-stop").start())
     try:
         scheduler.start()
     finally:

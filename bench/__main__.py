@@ -177,7 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     from bench import bench_decide
 
     print()
-    return code or bench_decide.main([])
+    code = code or bench_decide.main([])
+    # LINE fan-out through the dispatcher against a bare loop (bench/bench_fanout.py).
+    from bench import bench_fanout
+
+    print()
+    return code or bench_fanout.main([])
 
 
 if __name__ == "__main__":

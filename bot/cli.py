@@ -70,20 +70,34 @@ def seed_demo_cmd(force: bool, data_dir: Path | None) -> None:
     click.echo(summary)
 
 
-@main.command("demo", help="Migrate, seed if empty, and serve the bot with its simulator.")
+@main.command("demo", help="Migrate, seed if empty, and serve the bot with its simulator and an "
+                           "in-process scheduler delivering to the simulator inbox.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 def demo(host: str) -> None:
-    from bot.app import create_app
+    from zoneinfo import ZoneInfo
+
+    from bot import app as web
+    from bot.demo import live
     from bot.demo.seed import seed_demo
     from models.migrate import upgrade
 
-    config = Config.from_env(simulator=True)
+    config = live.demo_config()
     upgrade(config.database_url)
+    tz = ZoneInfo(config.timezone)
     with _session(config) as session:
         click.echo(seed_demo(session, id_key=config.secret_key))
-    app = create_app(config)
+        for line in live.prepare(session, now=datetime.now(tz), tz=tz):
+            click.echo(f"Demo: {line}.")
+    app = web.create_app(config)
+    core = web.get_core(app)
+    clock = live.start_clock(core.Session, web.senders(app), config)
+    click.echo(live.start_line(config))
+    click.echo(f"Reminders arrive in the simulator inbox: choose the user {live.DEMO_CHAT} on the page.")
     click.echo(f"Kongtun simulator: http://{host}:{config.port}/")
-    app.run(host=host, port=config.port, threaded=True)
+    try:
+        app.run(host=host, port=config.port, threaded=True)
+    finally:
+        clock.shutdown(wait=False)
 
 
 @main.group("import", help="Import a fund's roster or payments from CSV or XLSX.")
@@ -172,11 +186,15 @@ def stats() -> None:
 def _add_channel_commands() -> None:
     from bot.channels.line_admin import line_cli
     from bot.channels.telegram_admin import telegram_cli
+    from bot.cli_jobs import jobs_cli, scheduler_cmd, worker_cmd
     from bot.cli_links import links_cli
+    from bot.cli_outbox import outbox_cli
 
     main.add_command(line_cli)
     main.add_command(telegram_cli)
     main.add_command(links_cli)
+    for command in (jobs_cli, scheduler_cmd, worker_cmd, outbox_cli):
+        main.add_command(command)
 
 
 _add_channel_commands()

@@ -4,12 +4,14 @@ and a `Sender` whose deliveries land in the simulator's inbox (`GET /simulator/a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import sessionmaker
 
 from bot.channels.webhook import BadBody, parse_json, read_limited_body
 from bot.core import Core
@@ -28,20 +30,26 @@ blueprint = Blueprint("simulator", __name__, template_folder="../templates")
 class SimulatorSender:
     """Delivers to a simulator user's inbox: the `messaging.sender.Sender` of this channel.
 
-    The inbox row is unique by key, so delivering the same key again stores nothing new.
+    The inbox row is unique by key, so delivering the same key again stores nothing new. It needs
+    only a Session factory and a clock: the web app gives its core's, and the clock process and
+    `kongtun jobs run` (no app there) their own, so `--at` dates the inbox too.
     """
 
     channel = CHANNEL
 
-    def __init__(self, core: Core) -> None:
-        self.core = core
+    def __init__(self, core: Core | None = None, *, session_factory: sessionmaker | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        if core is None and session_factory is None:
+            raise ValueError("a SimulatorSender needs a core or a session factory")
+        self.Session = session_factory or core.Session  # type: ignore[union-attr]
+        self._now = clock or (core.now if core is not None else (lambda: datetime.now(UTC)))
 
     def deliver(self, to: str, replies: Sequence[Reply], key: str) -> Delivery:
         if not _valid_user(to):
             return Delivery(Outcome.REFUSED, reason="not a simulator user id")
         values = {"key": key, "external_user_id": to, "payload": [reply_to_dict(r) for r in replies],
-                  "delivered_at": self.core.now()}
-        with self.core.Session() as session, session.begin():
+                  "delivered_at": self._now()}
+        with self.Session() as session, session.begin():
             insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
             session.execute(insert(SimulatorMessage).values(**values).on_conflict_do_nothing(
                 index_elements=["key"]))

@@ -49,30 +49,6 @@ def parse_moment(text: str, tz: ZoneInfo) -> datetime:
     return at.replace(tzinfo=tz) if at.tzinfo is None else at
 
 
-class _FailedJobs(logging.Handler):
-    """Collects the names of the jobs `run_due` reports as failed (it logs one line per failing
-    job, "job <name> failed ...", and goes on with the others)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.names: set[str] = set()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if str(record.msg).startswith("job %s failed") and record.args:
-            self.names.add(str(record.args[0]))  # type: ignore[index]
-
-
-@contextmanager
-def failed_jobs() -> Iterator[set[str]]:
-    handler = _FailedJobs()
-    logger = logging.getLogger("scheduler.jobs")
-    logger.addHandler(handler)
-    try:
-        yield handler.names
-    finally:
-        logger.removeHandler(handler)
-
-
 def owner_name(role: str) -> str:
     """Who holds a lease, for the operator reading the outbox: host, process and role."""
     return f"{socket.gethostname()}:{os.getpid()}:{role}"
@@ -127,8 +103,8 @@ def jobs_run(at_text: str | None) -> None:
     trouble = False
     with sessions(config) as Session:
         try:
-            with failed_jobs() as failed:
-                decided = run_due(Session, clock(), tz)
+            failed: set[str] = set()
+            decided = run_due(Session, clock(), tz, failed)
         except Exception as exc:  # noqa: BLE001 - said in one line; the exit status tells cron
             raise click.ClickException(f"the jobs could not run: {_one_line(exc)}") from exc
         click.echo(f"Decided at {at.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key}):")

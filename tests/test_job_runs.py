@@ -31,8 +31,10 @@ def test_a_failing_job_is_logged_in_one_line_and_the_others_still_run(jobs_db, m
 
     monkeypatch.setattr(jobs, "JOBS", (Job("broken", {"minute": "0"}, recorded("broken", broken)), *JOBS))
     with caplog.at_level(logging.ERROR, logger="scheduler.jobs"):
-        written = run_due(jobs_db, at(2026, 12, 1, 9), BANGKOK)
+        failed_names: set[str] = set()
+        written = run_due(jobs_db, at(2026, 12, 1, 9), BANGKOK, failed_names)
     assert written["broken"] == 0 and written["dues"] == 1
+    assert failed_names == {"broken"}  # what `kongtun jobs run` reports as failed
     (line,) = [r.getMessage() for r in caplog.records]
     assert "broken" in line and "\n" not in line
     (failed,) = job_runs(jobs_db, "broken")

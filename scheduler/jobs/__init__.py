@@ -67,9 +67,10 @@ JOBS: tuple[Job, ...] = (
 )
 
 
-def run_due(Session: sessionmaker, at: datetime, tz: ZoneInfo) -> dict[str, int]:
+def run_due(Session: sessionmaker, at: datetime, tz: ZoneInfo,
+            failed: set[str] | None = None) -> dict[str, int]:
     """Every job at `at`: rows written per job. A failing job is logged in one line (and kept as a
-    JobRun with its error); the others still run. A failed job counts 0."""
+    JobRun with its error), its name added to `failed`; the others still run. A failed job counts 0."""
     written: dict[str, int] = {}
     for job in JOBS:
         try:
@@ -78,4 +79,6 @@ def run_due(Session: sessionmaker, at: datetime, tz: ZoneInfo) -> dict[str, int]
             log.error("job %s failed at %s: %s: %s", job.name, at.isoformat(), type(exc).__name__,
                       str(exc).splitlines()[0][:200] if str(exc) else "")
             written[job.name] = 0
+            if failed is not None:
+                failed.add(job.name)
     return written

@@ -69,7 +69,7 @@ def table(counts: dict[str, dict[str, int]]) -> list[str]:
 @outbox_cli.command("status", help="Counts per channel and state, the oldest waiting message, and "
                                    "the LINE quota used and left this month.")
 def outbox_status() -> None:
-    from scheduler.outbox_report import status
+    from scheduler.outbox_report import recent_outcomes, status
 
     config = Config.from_env()
     tz = ZoneInfo(config.timezone)
@@ -77,6 +77,7 @@ def outbox_status() -> None:
     quota = line_quota(config)
     with sessions(config) as Session, Session() as session:
         report = status(session, now, tz, line_quota=quota)
+        recent = recent_outcomes(session, tz)
     if not report.counts:
         click.echo("The outbox is empty.")
     else:
@@ -94,6 +95,25 @@ def outbox_status() -> None:
         if report.line_quota is not None and report.quota_read_at is not None:
             line += f" (as the last delivery read it, at {report.quota_read_at:%Y-%m-%d %H:%M})"
         click.echo(line)
+    if recent:
+        click.echo("Recent runs and announcements:")
+        for item in recent:
+            click.echo(f"  {item.at:%Y-%m-%d %H:%M}  {item.label}: {outcome_line(item.counts)}")
+
+
+def outcome_line(counts: dict[str, int]) -> str:
+    """"412 decided: 400 sent (390 push, 10 telegram), 10 held, 2 failed"."""
+    decided = sum(n for state, n in counts.items() if not state.startswith("sent_"))
+    parts = []
+    for state in ("sent", *(s for s in STATES if s != "sent")):
+        if counts.get(state):
+            part = f"{counts[state]:,} {state}"
+            if state == "sent":
+                vias = [f"{n:,} {k.removeprefix('sent_')}" for k, n in sorted(counts.items())
+                        if k.startswith("sent_")]
+                part += f" ({', '.join(vias)})" if vias else ""
+            parts.append(part)
+    return f"{decided:,} decided: " + ", ".join(parts)
 
 
 def quota_line(quota: Quota | None) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from messaging.sender import Quota
-from models import ChannelHold, OutboxMessage
+from models import Announcement, ChannelHold, JobRun, OutboxMessage
 from scheduler.quota_memory import last_quota
 from services import outbox
 
@@ -73,4 +73,31 @@ def counts_by_source(session: Session, source: str) -> dict[str, int]:
     return found
 
 
-__all__ = ["OutboxStatus", "counts_by_source", "retry_failed", "status"]
+@dataclass(frozen=True)
+class Outcomes:
+    """What became of the rows one job run or one announcement decided."""
+
+    label: str  # "dues", "announcement 12"
+    at: datetime  # local time it decided for (a run) or was sent at (an announcement)
+    counts: dict[str, int]  # counts_by_source
+
+    @property
+    def decided(self) -> int:
+        return sum(n for state, n in self.counts.items() if not state.startswith("sent_"))
+
+
+def recent_outcomes(session: Session, tz: ZoneInfo, limit: int = 5) -> list[Outcomes]:
+    """The last job runs that decided something and the last announcements sent, newest first,
+    each with what became of its rows: sent (and how), held, failed, unreachable."""
+    found: list[Outcomes] = []
+    for run in session.scalars(select(JobRun).where(JobRun.decided > 0)
+                               .order_by(JobRun.id.desc()).limit(limit)):
+        found.append(Outcomes(run.job, run.at.astimezone(tz), counts_by_source(session, f"run:{run.id}")))
+    for item in session.scalars(select(Announcement).where(Announcement.decided_at.is_not(None))
+                                .order_by(Announcement.decided_at.desc()).limit(limit)):
+        found.append(Outcomes(f"announcement {item.id}", (item.decided_at or item.created_at).astimezone(tz),
+                              counts_by_source(session, f"announcement:{item.id}")))
+    return sorted(found, key=lambda o: o.at, reverse=True)[:limit]
+
+
+__all__ = ["OutboxStatus", "Outcomes", "counts_by_source", "recent_outcomes", "retry_failed", "status"]

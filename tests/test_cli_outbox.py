@@ -95,3 +95,21 @@ def test_retry_failed_puts_failed_rows_back_and_leaves_the_unreachable(kongtun, 
     assert states["dues:3:2026-12:1"] == "pending" and retried.attempts == 0
     assert states["dues:4:2026-12:1"] == "unreachable"
     assert "No failed messages." in kongtun("outbox", "retry-failed").output
+
+
+def test_status_tells_what_became_of_the_last_runs(kongtun, engine, clean_db):
+    from models import JobRun
+
+    now = datetime.now(UTC)
+    with make_sessionmaker(engine)() as session, session.begin():
+        run = JobRun(job="dues", at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC), decided=3, finished_at=now)
+        session.add(run)
+        session.flush()
+        for i, (state, via) in enumerate([("sent", "push"), ("sent", "telegram"), ("held", None)]):
+            enqueue(session, key=f"dues:{i}:2026-12:1", channel="line", user_id=wh.user_id(),
+                    replies=[Text("แจ้งเตือนค่าสัจจะค่ะ")], kind="dues_reminder", source=f"run:{run.id}")
+            session.execute(update(OutboxMessage).where(OutboxMessage.key == f"dues:{i}:2026-12:1")
+                            .values(status=state, sent_via=via))
+    result = kongtun("outbox", "status")
+    assert result.exit_code == 0, result.output
+    assert "2026-12-01 09:00  dues: 3 decided: 2 sent (1 push, 1 telegram), 1 held" in result.output

@@ -81,10 +81,6 @@ class Outcomes:
     at: datetime  # local time it decided for (a run) or was sent at (an announcement)
     counts: dict[str, int]  # counts_by_source
 
-    @property
-    def decided(self) -> int:
-        return sum(n for state, n in self.counts.items() if not state.startswith("sent_"))
-
 
 def recent_outcomes(session: Session, tz: ZoneInfo, limit: int = 5) -> list[Outcomes]:
     """The last job runs that decided something and the last announcements sent, newest first,

@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,9 @@ def sessions(config: Config) -> Iterator[sessionmaker]:
         yield make_sessionmaker(engine)
     finally:
         engine.dispose()
+
+
+FUTURE_SLACK = timedelta(minutes=10)  # a cron host's clock a little ahead is not "the future"
 
 
 def parse_moment(text: str, tz: ZoneInfo) -> datetime:
@@ -90,7 +93,10 @@ def jobs_cli() -> None:
 @click.option("--at", "at_text", metavar="MOMENT",
               help="e.g. 2026-12-01T09:00+07:00; without an offset, in KONGTUN_TIMEZONE. Leases, retry "
                    "times and quiet hours read the same clock, started at this moment.")
-def jobs_run(at_text: str | None) -> None:
+@click.option("--allow-future", is_flag=True,
+              help="Accept a moment ahead of now. The jobs then act as if it had come: they send its "
+                   "reminders and mark lapsed who would have lapsed by then. For a test database.")
+def jobs_run(at_text: str | None, allow_future: bool) -> None:
     from bot.senders import open_senders
     from scheduler.clock import StartingAt
     from scheduler.dispatcher import DeliverySettings, Dispatcher
@@ -99,6 +105,12 @@ def jobs_run(at_text: str | None) -> None:
     config = Config.from_env()
     tz = ZoneInfo(config.timezone)
     at = parse_moment(at_text, tz) if at_text else datetime.now(tz)
+    if at - datetime.now(tz) > FUTURE_SLACK and not allow_future:
+        # Not a preview: the jobs write what they decide (reminders, lapsed members, purges).
+        raise click.BadParameter(
+            f"{at.astimezone(tz):%Y-%m-%d %H:%M} is in the future. The jobs would act as if it had "
+            "come: send its reminders and mark lapsed the members who would have lapsed by then. "
+            "Add --allow-future to do that (on a test database).", param_hint="--at")
     clock = StartingAt(at.astimezone(tz))
     trouble = False
     with sessions(config) as Session:

@@ -89,7 +89,7 @@ def test_at_night_it_waits_for_quiet_hours_to_end(kongtun, members, engine):
     assert "0 sent" in night.output and "1 waiting for quiet hours to end" in night.output
     assert inbox(engine, "sim-owes") == []
 
-    morning = kongtun("jobs", "run", "--at", "2026-12-02T08:00")
+    morning = kongtun("jobs", "run", "--at", "2026-12-02T08:00", "--allow-future")
     assert morning.exit_code == 0, morning.output
     assert summary(morning.output)["in all"] == "0" and "Delivered: 1 sent" in morning.output
     (message,) = inbox(engine, "sim-owes")
@@ -101,6 +101,19 @@ def test_a_moment_that_is_not_one_is_a_clear_error(kongtun, moment):
     result = kongtun("jobs", "run", "--at", moment)
     assert result.exit_code == 2
     assert "Invalid value for --at" in result.output and "2026-12-01T09:00+07:00" in result.output
+
+
+def test_a_moment_ahead_of_now_is_refused_unless_asked_for(kongtun, engine):
+    from datetime import datetime, timedelta
+
+    ahead = (datetime.now(BANGKOK) + timedelta(days=200)).strftime("%Y-%m-%dT%H:%M")
+    refused = kongtun("jobs", "run", "--at", ahead)
+    assert refused.exit_code == 2
+    assert "in the future" in refused.output and "--allow-future" in refused.output
+    assert "Decided at" not in refused.output  # nothing ran
+    allowed = kongtun("jobs", "run", "--at", ahead, "--allow-future")
+    assert allowed.exit_code == 0, allowed.output
+    assert "Decided at" in allowed.output
 
 
 def test_a_database_that_cannot_be_reached_exits_1_in_one_line(kongtun, tmp_path):
@@ -116,6 +129,7 @@ def test_on_a_terminal_it_shows_a_progress_bar(kongtun, members, monkeypatch):
     plain = kongtun("jobs", "run", "--at", "2026-12-01T09:00")
     assert plain.exit_code == 0 and "Delivering" not in plain.output  # no bar in a log or a cron mail
     monkeypatch.setattr("bot.cli_jobs.on_terminal", lambda: True)
-    shown = kongtun("jobs", "run", "--at", "2026-12-25T09:00")  # still unpaid: reminded again
+    # Still unpaid on the 25th: reminded again.
+    shown = kongtun("jobs", "run", "--at", "2026-12-25T09:00", "--allow-future")
     assert shown.exit_code == 0, shown.output
     assert summary(shown.output)["dues"] == "1" and "Delivering" in shown.output

@@ -42,6 +42,27 @@ def test_three_days_before_from_nine_to_the_funds_members(jobs_db):
     assert "Thursday 10 December 2026" in text_of(english)
 
 
+def _reminder(Session, ids, who: str) -> str:
+    prefix = f"meeting:{ids['meeting']}:"
+    (row,) = [r for r in outbox(Session, member_id=ids[who]) if r.key.startswith(prefix)]
+    return text_of(row)
+
+
+def test_a_meeting_nearer_than_three_days_is_told_as_it_is(jobs_db):
+    ids = _two_funds(jobs_db)
+    MEETINGS.run(jobs_db, at(2026, 12, 9, 19, 0), BANGKOK)  # called at short notice: tomorrow
+    thai = _reminder(jobs_db, ids, "ours")
+    assert "พรุ่งนี้จะมีการประชุม" in thai and "อีก 3 วัน" not in thai
+    english = outbox(jobs_db, member_id=ids["english"])[0]
+    assert "Tomorrow:" in text_of(english)
+
+
+def test_two_days_ahead_says_two_days(jobs_db):
+    ids = _two_funds(jobs_db)
+    MEETINGS.run(jobs_db, at(2026, 12, 8, 9, 0), BANGKOK)
+    assert "อีก 2 วันจะมีการประชุม" in _reminder(jobs_db, ids, "ours")
+
+
 def test_a_network_meeting_reaches_every_funds_members(jobs_db):
     ids = _two_funds(jobs_db)
     MEETINGS.run(jobs_db, at(2026, 12, 7, 9, 0), BANGKOK)

@@ -35,8 +35,15 @@ def due_reminder(meeting: Meeting, local: datetime) -> str | None:
     return "soon" if local >= soon else None
 
 
-def message(meeting: Meeting, which: str, locale: str, tz: ZoneInfo) -> list[dict]:
-    text = translate(locale, f"reminders.meeting_{which}", **meetings.fields(meeting, locale, tz))
+def message(meeting: Meeting, which: str, locale: str, local: datetime) -> list[dict]:
+    """The reminder as decided at `local`: "in 3 days" is said only when it is 3 days (a meeting
+    called at short notice, or a clock catching up, is nearer)."""
+    fields = meetings.fields(meeting, locale, local.tzinfo)
+    if which == "soon":
+        days = (meeting.starts_at.astimezone(local.tzinfo).date() - local.date()).days
+        fields["when"] = (translate(locale, "reminders.meeting_tomorrow") if days == 1
+                          else translate(locale, "reminders.meeting_in_days", days=days))
+    text = translate(locale, f"reminders.meeting_{which}", **fields)
     agenda = meeting.agenda(locale)
     if agenda:
         text += "\n" + translate(locale, "reminders.meeting_agenda", agenda=agenda)
@@ -64,7 +71,7 @@ def decide(Session: sessionmaker, at: datetime, tz: ZoneInfo, record: RunRecord)
                 if chat is None:
                     continue
                 if chat.locale not in payloads:
-                    payloads[chat.locale] = message(meeting, which, chat.locale, tz)
+                    payloads[chat.locale] = message(meeting, which, chat.locale, local)
                 batch.append(recipients.outbox_row(
                     chat, key=f"{key}:{member_id}", replies=payloads[chat.locale], kind="meeting_reminder",
                     source=None, expires_at=meeting.starts_at, content_key=f"{key}:{chat.locale}"))

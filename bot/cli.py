@@ -31,7 +31,25 @@ def _session(config: Config) -> Iterator[Session]:
         engine.dispose()
 
 
-@click.group(help="Kongtun: the community welfare fund bot.")
+class _Kongtun(click.Group):
+    """Whatever command fails on the configuration or the database says so in one line, not a
+    traceback an operator has to read to the end."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return super().invoke(ctx)
+        except RuntimeError as exc:  # Config.from_env: a setting that cannot be used
+            raise click.ClickException(str(exc)) from exc
+        except (OperationalError, ProgrammingError) as exc:
+            first = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0][:200]
+            hint = (" Has the schema been created? Run: kongtun db upgrade"
+                    if "no such table" in first or "does not exist" in first else "")
+            raise click.ClickException(f"the database cannot be used: {first}.{hint}") from exc
+
+
+@click.group(cls=_Kongtun, help="Kongtun: the community welfare fund bot.")
 def main() -> None:
     from bot.log_privacy import configure_logging
 

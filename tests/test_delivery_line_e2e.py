@@ -100,7 +100,7 @@ def test_three_hundred_units_for_a_thousand_members_owing(linked_people, deliver
     person = line_only_held[0]
     user = LineUser(delivery_app.test_client(), fake_line, user=person.line)
     user.say("สวัสดี")
-    assert "มีประกาศใหม่ 1 รายการค่ะ" in user.text and dues_text(person) in user.text
+    assert "มีข้อความใหม่ถึงท่าน 1 รายการค่ะ" in user.text and dues_text(person) in user.text
     (row,) = rows_of(delivery_db, external_user_id=person.line)
     assert (row.status, row.sent_via) == (outbox.SENT, "reply")
     assert fake_line.consumption == 300 - reserve  # replies are free

@@ -50,7 +50,7 @@ def test_held_notices_follow_the_answer_free_under_a_thai_header(line_user, line
     line_user.say("สวัสดี")
     said = texts(line_user)
     assert said[0].startswith("สวัสดีค่ะ คุณสมชาย")  # the answer first
-    header = said.index("มีประกาศใหม่ 2 รายการค่ะ")
+    header = said.index("มีข้อความใหม่ถึงท่าน 2 รายการค่ะ")
     assert said[header + 1:] == ["อีกหนึ่งเดือนสมาชิกภาพจะสิ้นสุดค่ะ", "แจ้งเตือนค่าสัจจะเดือนธันวาคม 2569 ค่ะ"]
     (reply,) = fake_line.calls("replyMessage")
     assert len(reply.json["messages"]) <= 5 and fake_line.calls("pushMessage") == []
@@ -65,7 +65,7 @@ def test_held_notices_follow_the_answer_free_under_a_thai_header(line_user, line
 
 def test_nothing_held_leaves_the_answer_as_it_was(line_user, line_member, fake_line, db):
     line_user.say("สวัสดี")
-    assert not any("ประกาศ" in t for t in texts(line_user))
+    assert not any("ข้อความใหม่ถึงท่าน" in t or "ข้อความอีก" in t for t in texts(line_user))
     assert "quickReply" in line_user.last[-1]
 
 
@@ -76,15 +76,15 @@ def test_what_does_not_fit_waits_behind_a_button_that_gives_the_rest(line_user, 
                  kind="announcement", card=bool(i % 2), key=f"announce:{i}") for i in range(9)]
     line_user.say("สวัสดี")
     seen = ["\n".join(texts(line_user))]  # what the messages and bubbles show, once each
-    assert "มีประกาศใหม่ 9 รายการค่ะ" in line_user.text
+    assert "มีข้อความใหม่ถึงท่าน 9 รายการค่ะ" in line_user.text
     presses = 0
     while any(b.data == held.MORE for b in line_user.buttons()):
         assert "กดปุ่มด้านล่างเพื่ออ่านต่อได้เลยค่ะ" in line_user.text
-        line_user.tap("อ่านประกาศที่เหลือ")
+        line_user.tap("อ่านข้อความที่เหลือ")
         seen.append("\n".join(texts(line_user)))
         presses += 1
         assert presses < 9
-    assert presses >= 1 and "ประกาศที่ยังไม่ได้อ่านอีก" in seen[1]
+    assert presses >= 1 and "ข้อความที่ยังไม่ได้อ่านอีก" in seen[1]
     everything = "\n".join(seen)
     for i in range(9):  # each one given exactly once, across the answers
         assert everything.count(f"ประกาศที่ {i}") == 1
@@ -92,7 +92,7 @@ def test_what_does_not_fit_waits_behind_a_button_that_gives_the_rest(line_user, 
     assert fake_line.calls("pushMessage") == []
     assert {r.status for k, r in rows(db).items() if k in keys} == {"sent"}
     line_user.press(held.MORE)  # the last button, pressed again
-    assert line_user.text == "ตอนนี้ไม่มีประกาศค้างอยู่แล้วค่ะ"
+    assert line_user.text == "ตอนนี้ไม่มีข้อความค้างอยู่แล้วค่ะ"
 
 
 def test_the_header_speaks_the_members_language(line_user, line_member, fake_line, db):
@@ -101,7 +101,7 @@ def test_the_header_speaks_the_members_language(line_user, line_member, fake_lin
         account.locale = "en"
     hold(db, line_user.user, line_member.id, "Dues reminder for December 2026.")
     line_user.say("hello")
-    assert "New notices for you: 1." in texts(line_user)
+    assert "New messages for you: 1." in texts(line_user)
     assert texts(line_user)[-1] == "Dues reminder for December 2026."
 
 
@@ -156,7 +156,7 @@ def test_a_reply_that_fails_keeps_the_held_notices_inside_the_kept_answer(line_u
     pushed = fake_line.calls("pushMessage")
     assert {p.headers["x-line-retry-key"] for p in pushed} == {answer.retry_key}
     assert "แจ้งเตือนค่าสัจจะเดือนธันวาคม 2569 ค่ะ" in str(answer.payload)
-    assert "มีประกาศใหม่ 1 รายการค่ะ" in str(answer.payload)
+    assert "มีข้อความใหม่ถึงท่าน 1 รายการค่ะ" in str(answer.payload)
 
 
 def test_a_redelivered_event_gives_nothing_twice(line_user, line_member, fake_line, db):
@@ -184,8 +184,8 @@ def test_a_notice_too_long_for_any_reply_waits_for_the_dispatcher(line_user, lin
                        member_id=line_member.id, kind="announcement", status="held", replies=huge)
     small = hold(db, line_user.user, line_member.id, "แจ้งเตือนค่าสัจจะค่ะ")
     line_user.say("สวัสดี")
-    assert "มีประกาศใหม่ 1 รายการค่ะ" in texts(line_user) and held.MORE not in line_user.text
+    assert "มีข้อความใหม่ถึงท่าน 1 รายการค่ะ" in texts(line_user) and held.MORE not in line_user.text
     line_user.press(held.MORE)
-    assert line_user.text == "ตอนนี้ไม่มีประกาศค้างอยู่แล้วค่ะ"
+    assert line_user.text == "ตอนนี้ไม่มีข้อความค้างอยู่แล้วค่ะ"
     found = rows(db)
     assert (found["announce:huge"].status, found[small].status) == ("held", "sent")

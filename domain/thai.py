@@ -40,8 +40,11 @@ def to_arabic_digits(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """What matching sees: NFC, no zero-width characters, Arabic digits, folded case and spaces."""
+    """What matching sees: NFC, no zero-width characters, แ for เเ, Arabic digits, folded case and
+    spaces."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    # Many type แ as two เ (เเ): on screen the same letter, to a comparison a different word.
+    text = text.replace("เเ", "แ")
     return " ".join(to_arabic_digits(text).casefold().split())
 
 

@@ -11,9 +11,10 @@ from handlers.intents import said
 from handlers.menu import require_member
 from services import accounts, notifications
 
-# "เปิด" (on) contains "ปิด" (off): on is looked for first.
+# "เปิด" (on) contains "ปิด" (off): on is looked for first, after "not on" ("ไม่ต้องเปิดแจ้งเตือน").
+_NOT_ON = re.compile(r"ไม่(?:ต้อง|อยาก|ให้)?เปิด|(?<![a-z])(?:don'?t|do not) (?:turn on|enable)")
 _ON = re.compile(r"เปิด|(?<![a-z])(?:on|enable|unmute|start)(?![a-z])")
-_OFF = re.compile(r"ปิด|ไม่ต้อง|หยุด|(?<![a-z])(?:off|disable|mute|stop|no)(?![a-z])")
+_OFF = re.compile(r"ปิด|ไม่ต้อง|หยุด|เลิก|(?<![a-z])(?:off|disable|mute|stop|no)(?![a-z])")
 
 
 # A kind named in what was typed ("ปิดแจ้งเตือนประชุม" is the meetings only).
@@ -34,6 +35,8 @@ def typed_kinds(text: str) -> tuple[str, ...]:
 def typed_switch(text: str) -> bool | None:
     """True for "turn them on", False for "off", None for neither (show the choices)."""
     words = said(text)
+    if _NOT_ON.search(words):
+        return False
     if _ON.search(words):
         return True
     if _OFF.search(words):

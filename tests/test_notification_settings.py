@@ -58,6 +58,15 @@ def test_typed_words_turn_everything_off_and_on(driver, channel_db):
     assert "เปิดอยู่" in driver.text and _choices(channel_db, member_id) == (True, True, True)
 
 
+def test_how_people_type_it(driver, channel_db):
+    member_id = _linked(channel_db, driver)
+    for typed, wanted in [("หยุดเตือนค่ะ", False), ("เปิดเตือนค่ะ", True), ("ไม่ต้องเปิดแจ้งเตือน", False),
+                          ("เปิดเเจ้งเตือนด้วยค่ะ", True),  # เเ typed for แ
+                          ("ยกเลิกการแจ้งเตือน", False), ("แจ้งเตื่อน เปิด", True), ("เลิกเตือนได้แล้ว", False)]:
+        driver.say(typed)
+        assert _choices(channel_db, member_id) == (wanted,) * 3, typed
+
+
 def test_english_chat(driver, channel_db):
     member_id = _linked(channel_db, driver)
     driver.press("lang:en")

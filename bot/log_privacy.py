@@ -16,7 +16,9 @@ import logging
 import re
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-QUIET_LOGGERS = ("httpx", "httpcore")
+# httpx/httpcore: each Bot API URL has the token in it. alembic.runtime.plugins: a line per plugin
+# on every start, which tells an operator nothing.
+QUIET_LOGGERS = ("httpx", "httpcore", "alembic.runtime.plugins")
 
 _SEP = r"[-\s]?"
 # 13 digits, bare or in the 1-4-5-2-1 groups of a printed ID (dashes or spaces). \d is any decimal

@@ -21,6 +21,7 @@ from models import (
     CommitteeRole,
     Fund,
     Member,
+    MemberStatus,
     OutboxMessage,
     audit,
 )
@@ -94,7 +95,9 @@ def audience(announcement: Announcement) -> list[ColumnElement[bool]]:
         roles = select(CommitteeRole.member_id).where(
             (CommitteeRole.fund_id == announcement.fund_id) if announcement.fund_id is not None
             else CommitteeRole.role.in_(("committee", "treasurer", "admin")))
-        return [Member.notify_announcements.is_(True), Member.id.in_(roles)]
+        # A role-holder who has lapsed, resigned or died is no longer who the committee writes to.
+        return [Member.status == MemberStatus.ACTIVE, Member.notify_announcements.is_(True),
+                Member.id.in_(roles)]
     return recipients.active_members(fund_id=announcement.fund_id, kind="announcements")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models import Announcement, AnnouncementState, Audience, AuditLog, CommitteeRole
+from models import Announcement, AnnouncementState, Audience, AuditLog, CommitteeRole, MemberStatus
 from scheduler.jobs import JOBS
 from services import announcements
 from services.errors import ServiceError
@@ -95,6 +95,9 @@ def test_a_network_announcement_reaches_every_fund_and_the_committee_audience(jo
         member_with_chat(s, other, joined_on=JOINED)
         boss = member_with_chat(s, other, joined_on=JOINED)
         s.add(CommitteeRole(member_id=boss.id, fund_id=other.id, role="committee"))
+        former = member_with_chat(s, other, joined_on=JOINED)  # a role-holder who has since lapsed
+        former.status = MemberStatus.LAPSED
+        s.add(CommitteeRole(member_id=former.id, fund_id=other.id, role="treasurer"))
         committee = announcements.create_draft(s, fund_id=other.id, text_th="ประชุมกรรมการด่วน",
                                                audience=Audience.COMMITTEE, author="cli", at=at(2026, 12, 1))
         announcements.schedule(s, committee, at(2026, 12, 1), actor="cli", at=at(2026, 12, 1))

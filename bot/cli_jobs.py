@@ -139,9 +139,27 @@ def jobs_run(at_text: str | None, allow_future: bool) -> None:
                 raise click.ClickException(f"the outbox could not be delivered: {_one_line(exc)}") from exc
             finally:
                 close_bar()
+        stranded = waiting_without_sender(Session, set(senders))
     click.echo(delivery_line(report))
+    for channel, n in sorted(stranded.items()):
+        hint = " (KONGTUN_SIMULATOR=1 delivers to its inbox)" if channel == "simulator" else ""
+        click.echo(f"{n:,} message(s) wait for {channel}, which is not configured here{hint}.")
     if trouble:
         sys.exit(1)
+
+
+def waiting_without_sender(Session: sessionmaker, channels: set[str]) -> dict[str, int]:
+    """Rows still to go on a channel this process cannot deliver to: nothing here will send them."""
+    from sqlalchemy import func, select
+
+    from models import OutboxMessage
+    from services.outbox import WAITING
+
+    with Session() as session:
+        rows = session.execute(select(OutboxMessage.channel, func.count()).where(
+            OutboxMessage.status.in_(WAITING), OutboxMessage.channel.not_in(channels or {""}))
+            .group_by(OutboxMessage.channel))
+        return {channel: n for channel, n in rows}
 
 
 def delivery_line(report: DeliveryReport) -> str:

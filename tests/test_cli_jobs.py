@@ -103,6 +103,16 @@ def test_a_moment_that_is_not_one_is_a_clear_error(kongtun, moment):
     assert "Invalid value for --at" in result.output and "2026-12-01T09:00+07:00" in result.output
 
 
+def test_messages_for_a_channel_not_configured_here_are_pointed_out(kongtun, members, engine):
+    result = kongtun("jobs", "run", "--at", "2026-12-01T09:00", KONGTUN_SIMULATOR="")
+    assert result.exit_code == 0, result.output
+    assert "Delivered: 0 sent" in result.output
+    assert "1 message(s) wait for simulator, which is not configured here" in result.output
+    assert inbox(engine, "sim-owes") == []
+    delivered = kongtun("jobs", "run", "--at", "2026-12-01T09:00")
+    assert "Delivered: 1 sent" in delivered.output and "not configured here" not in delivered.output
+
+
 def test_a_moment_ahead_of_now_is_refused_unless_asked_for(kongtun, engine):
     from datetime import datetime, timedelta
 

@@ -83,3 +83,24 @@ def test_a_kind_named_in_typed_words_is_the_only_one_switched(driver, channel_db
     assert _choices(channel_db, member_id) == (True, False, True)
     driver.say("เปิดการแจ้งเตือน")
     assert _choices(channel_db, member_id) == (True, True, True)
+
+
+def test_turning_a_kind_off_withdraws_its_waiting_messages_but_not_the_lapse_warning(jobs_db):
+    from messaging.values import Text
+    from services import notifications
+    from services import outbox as rows_out
+
+    with jobs_db() as s, s.begin():
+        member = make_member(s, make_fund(s), joined_on=JOINED)
+        other = make_member(s, make_fund(s, "KATHU"), joined_on=JOINED)
+        for who, kind in [(member, "dues_reminder"), (member, "lapse_warning"), (member, "meeting_reminder"),
+                          (member, "announcement"), (other, "dues_reminder")]:
+            rows_out.enqueue(s, key=f"{kind}:{who.id}", channel="line", user_id=f"U{who.id}",
+                             replies=[Text("ค่ะ")], member_id=who.id, kind=kind)
+        notifications.set_choices(s, member, {"dues": False, "meetings": False}, actor="chat")
+    status = {(r.member_id, r.kind): (r.status, r.last_error) for r in outbox(jobs_db)}
+    off = ("expired", "notifications turned off")
+    assert status[(member.id, "dues_reminder")] == status[(member.id, "meeting_reminder")] == off
+    assert status[(member.id, "lapse_warning")] == ("pending", None)  # about losing the membership
+    assert status[(member.id, "announcement")] == ("pending", None)  # still on
+    assert status[(other.id, "dues_reminder")] == ("pending", None)

@@ -35,6 +35,7 @@ def test_each_kind_is_turned_off_and_on_with_its_button(driver, channel_db):
     assert "แจ้งเตือนเงินสัจจะ: เปิดอยู่" in driver.text and "ประกาศของกองทุน: เปิดอยู่" in driver.text
     driver.tap("ปิด: เงินสัจจะ")
     assert "บันทึก" in driver.text and "แจ้งเตือนเงินสัจจะ: ปิดอยู่" in driver.text
+    assert "สมาชิกภาพใกล้จะสิ้นสุดลง น้องกองทุนจะยังแจ้งเตือนท่านก่อนค่ะ" in driver.text  # the lapse warning
     assert _choices(channel_db, member_id) == (False, True, True)
     assert "notif:on:dues" in {b.data for b in driver.buttons()}
     DUES.run(channel_db, at(2026, 12, 1, 9), BANGKOK)
@@ -65,6 +66,7 @@ def test_english_chat(driver, channel_db):
     assert "All notifications are off" in driver.text
     driver.tap("Meetings: turn on")
     assert _choices(channel_db, member_id) == (False, True, False)
+    assert "still warn you before your membership would end" in driver.text
 
 
 def test_a_guest_is_told_to_link_first(driver, channel_db):

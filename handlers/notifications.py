@@ -85,6 +85,8 @@ def choices_reply(ctx: Context, intro: str | None) -> Text:
     for kind, on in current.items():
         lines.append(ctx.t("settings.notifications_row", kind=ctx.t(f"settings.notifications_kind_{kind}"),
                            state=ctx.t("settings.notifications_on" if on else "settings.notifications_off")))
+    # Turning dues off does not stop the lapse warning (scheduler/jobs/dues.py): the member is told.
+    lines.append(ctx.t("settings.notifications_dues_note"))
     lines.append(ctx.t("settings.notifications_hint"))
     buttons = [ctx.button(f"settings.btn_notify_{'off' if on else 'on'}_{kind}",
                           (B.NOTIFY_OFF if on else B.NOTIFY_ON) + kind) for kind, on in current.items()]

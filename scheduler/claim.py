@@ -117,14 +117,26 @@ def claim(session: Session, now: datetime, *, owner: str, lease_seconds: float, 
 
 
 def expire(session: Session, now: datetime) -> int:
-    """Rows whose moment passed before they could go become `expired`; committed."""
+    """Rows whose moment passed before they could go become `expired`, and so do a member's rows to
+    a chat no longer linked to them; committed."""
     result = session.execute(update(M).where(
         M.expires_at <= now,
         or_(M.status.in_(outbox.WAITING), and_(M.status == outbox.SENDING, M.lease_until < now)))
         .values(status=outbox.EXPIRED, lease_owner=None, lease_until=None),
         execution_options={"synchronize_session": False})
+    unlinked = _withdraw_unlinked(session)
     session.commit()
-    return result.rowcount or 0
+    return (result.rowcount or 0) + unlinked
+
+
+def _withdraw_unlinked(session: Session) -> int:
+    """A safety net for whatever path forgets to withdraw: a member's message whose chat is no
+    longer linked to that member (data deleted, link moved) must not reach whoever has the chat
+    now. Rows for no member (answers to guests, link notices) are left alone."""
+    linked = exists().where(ChatAccount.channel == M.channel,
+                            ChatAccount.external_user_id == M.external_user_id,
+                            ChatAccount.member_id == M.member_id)
+    return outbox.withdraw(session, M.member_id.is_not(None), ~linked, reason="chat no longer linked")
 
 
 def count_due(session: Session, now: datetime, channels: Collection[str], **kw: object) -> int:

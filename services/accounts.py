@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import AuditLog, Beneficiary, ChatAccount, DialogState, LinkFailure, Member, MemberStatus, audit
+from models.chat import OutboxMessage
+from services import outbox
 
 LANGUAGES = ("th", "en")
 
@@ -101,6 +103,8 @@ def forget_chat(session: Session, account: ChatAccount, *, actor: str, at: datet
     member: Member | None = account.member
     member_id = member.id if member is not None else None
     removed_application = False
+    if member_id is not None:
+        withdraw_chat(session, account, member_id, reason="chat data deleted")
     if member is not None and application_goes_with_chat(session, account):
         # An application nobody approved yet is not a fund record: it goes with the chat.
         account.member_id = None
@@ -116,6 +120,15 @@ def forget_chat(session: Session, account: ChatAccount, *, actor: str, at: datet
           member_id=member_id, application_removed=removed_application)
     session.delete(account)
     return removed_application
+
+
+def withdraw_chat(session: Session, account: ChatAccount, member_id: int, *, reason: str) -> int:
+    """The member's waiting messages to this chat are withdrawn: the chat is no longer theirs (its
+    data deleted, or the link moved to another chat), and a reminder naming what they owe must not
+    reach whoever has it now. Rows addressed to no member (answers, notices to the chat) stay."""
+    return outbox.withdraw(session, OutboxMessage.channel == account.channel,
+                           OutboxMessage.external_user_id == account.external_user_id,
+                           OutboxMessage.member_id == member_id, reason=reason)
 
 
 def record_push_fallback(session: Session, channel: str, user_id: str, *, reason: str, event_id: str | None,

@@ -38,6 +38,7 @@ from locales import channel_name, translate
 from messaging.values import Text
 from models import ChatAccount, LinkFailure, LinkLock, Member, MemberStatus, audit
 from services import outbox
+from services.accounts import withdraw_chat
 from services.notices import when
 
 CONSENT_VERSION = "2026-11"
@@ -207,6 +208,7 @@ def attach(session: Session, account: ChatAccount, member: Member, *, actor: str
         previous.member = None
         previous.consent_at = previous.consent_version = None  # that link's consent ended with it
         session.flush()
+        withdraw_chat(session, previous, member.id, reason="link moved to another chat")
         tell_link_moved(session, previous, account, member, actor=actor, at=at)
     session.flush()
     account.member = member

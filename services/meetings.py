@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from domain.thai import format_date
 from locales import translate
 from messaging.values import Text, reply_to_dict
-from models import Meeting, Member, audit
-from services import recipients
+from models import Meeting, Member, OutboxMessage, audit
+from services import outbox, recipients
 from services.errors import ServiceError
 from services.outbox import enqueue_many
 
@@ -89,6 +89,9 @@ def move(session: Session, meeting: Meeting, starts_at: datetime, *, actor: str,
     old = meeting.starts_at
     meeting.previous_starts_at, meeting.starts_at, meeting.changed_at = old, starts_at, at
     session.flush()
+    # Reminders written for the old time would tell of it after the notice of the move; the new
+    # time's reminders are decided by the job as for any meeting.
+    _withdraw_reminders(session, f"meeting:{meeting.id}:{stamp(old)}:", "meeting moved")
     audit(session, actor, "meeting.move", "meeting", meeting.id, fund_id=meeting.fund_id,
           previous=old.astimezone(UTC).isoformat(), starts_at=starts_at.astimezone(UTC).isoformat())
     return _tell(session, meeting, f"meeting_change:{meeting.id}:moved:{stamp(starts_at)}", tz,
@@ -103,11 +106,20 @@ def cancel(session: Session, meeting: Meeting, *, actor: str, at: datetime, tz) 
         return 0
     meeting.status, meeting.changed_at = CANCELLED, at
     session.flush()
+    # A reminder written before and still waiting would follow the cancellation notice.
+    _withdraw_reminders(session, f"meeting:{meeting.id}:", "meeting cancelled")
     audit(session, actor, "meeting.cancel", "meeting", meeting.id, fund_id=meeting.fund_id)
     if meeting.starts_at <= at:  # it is over: nobody needs to hear it will not happen
         return 0
     return _tell(session, meeting, f"meeting_change:{meeting.id}:cancelled", tz,
                  lambda loc: translate(loc, "reminders.meeting_cancelled", **fields(meeting, loc, tz)))
+
+
+def _withdraw_reminders(session: Session, prefix: str, reason: str) -> int:
+    """The waiting reminders whose key starts with `prefix` (scheduler/jobs/meetings.py:
+    `meeting:<id>:<stamp>:<which>:<member>`) are withdrawn."""
+    return outbox.withdraw(session, OutboxMessage.kind == "meeting_reminder",
+                           OutboxMessage.key.startswith(prefix, autoescape=True), reason=reason)
 
 
 def audience(meeting: Meeting) -> list:

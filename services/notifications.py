@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from models import Member, audit
+from models import Member, OutboxMessage, audit
+from services import outbox
 
 KINDS = ("dues", "meetings", "announcements")
+# The outbox kind each choice stops. Not the lapse warning: it is about losing the membership, so it
+# comes whatever the member chose (scheduler/jobs/dues.py).
+ROW_KIND = {"dues": "dues_reminder", "meetings": "meeting_reminder", "announcements": "announcement"}
 
 
 def choices(member: Member) -> dict[str, bool]:
@@ -25,6 +29,10 @@ def set_choices(session: Session, member: Member, wanted: dict[str, bool], *, ac
     changed = {kind: on for kind, on in wanted.items() if getattr(member, f"notify_{kind}") != on}
     for kind, on in changed.items():
         setattr(member, f"notify_{kind}", on)
+    off = [ROW_KIND[kind] for kind, on in changed.items() if not on]
+    if off:  # what was written before the choice and still waits goes no more
+        outbox.withdraw(session, OutboxMessage.member_id == member.id, OutboxMessage.kind.in_(off),
+                        reason="notifications turned off")
     if changed:
         session.flush()
         audit(session, actor, "member.notifications", "member", member.id, **changed)

@@ -11,10 +11,11 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, bindparam, cast, column, func, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, bindparam, cast, column, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from messaging.values import Reply, reply_to_dict
 from models import ChatAccount, CommitteeRole, Member, OutboxMessage, utcnow
@@ -138,6 +139,19 @@ def _insert_postgresql(session: Session, values: list[dict], now: datetime) -> i
 
 def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+def withdraw(session: Session, *conditions: ColumnElement[bool], reason: str) -> int:
+    """Rows still waiting (pending, retry, held) that match `conditions` become `expired` with
+    `reason`, in the caller's transaction: what they were about is gone (a meeting cancelled, a
+    month paid, a chat no longer the member's), so the dispatcher must not send them. A row being
+    sent (`sending`) is left to its dispatcher: it may have reached LINE already. Rows withdrawn."""
+    result = session.execute(
+        update(OutboxMessage).where(OutboxMessage.status.in_(WAITING), *conditions)
+        .values(status=EXPIRED, last_error=reason),
+        # "fetch": rows the caller's session holds already show what became of them.
+        execution_options={"synchronize_session": "fetch"})
+    return result.rowcount or 0
 
 
 def reachable_chats(session: Session, member_id: int) -> list[ChatAccount]:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from domain.dates import month_from_index, month_index
@@ -16,8 +16,8 @@ from domain.dues import months_covered
 from domain.thai import format_baht, format_date, format_month
 from locales import translate
 from messaging.values import Text, reply_to_dict
-from models import Fund, Member, Payment, audit
-from services import recipients
+from models import Fund, Member, OutboxMessage, Payment, audit
+from services import outbox, recipients
 from services.errors import ServiceError
 from services.outbox import enqueue_many
 
@@ -63,6 +63,9 @@ def import_payments(session: Session, rows: list[dict[str, Any]], *, actor: str,
         result = session.execute(insert(table).returning(table.c.id, table.c.member_id, table.c.amount,
                                                          table.c.paid_on), rows)
         written = [tuple(r) for r in result]
+        members = sorted({member_id for _, member_id, _, _ in written})
+        for start in range(0, len(members), recipients.PAGE):
+            withdraw_paid_reminders(session, members[start:start + recipients.PAGE])
     receipts = send_receipts(session, written, today=today) if today is not None else 0
     audit(session, actor, "import.payments", "file", source[:40], rows=len(rows), funds=funds,
           receipts=receipts)
@@ -91,12 +94,43 @@ def record_payment(session: Session, member: Member, amount: Decimal, *, paid_on
     session.flush()
     audit(session, actor, "payment.record", "payment", payment.id, member_id=member.id,
           amount=str(amount), months=allocation.months)
+    withdraw_paid_reminders(session, [member.id])
     chat = recipients.chats_of(session, [member.id]).get(member.id)
     if chat is not None:
         receipt = _receipt(fund, chat.locale, amount, before + amount, member.joined_on, None)
         enqueue_many(session, [recipients.outbox_row(chat, key=f"receipt:{payment.id}", replies=receipt,
                                                      kind="receipt", source=f"payment:{payment.id}")])
     return payment
+
+
+DUES_KINDS = ("dues_reminder", "lapse_warning")
+
+
+def withdraw_paid_reminders(session: Session, member_ids: Sequence[int]) -> int:
+    """Dues reminders and lapse warnings still waiting for a month the member has now paid are
+    withdrawn: after her receipt a member must not be told she owes it, or that her membership
+    ends. Keys are `dues:<member>:<YYYY-MM>:<day>` (scheduler/jobs/dues.py): a reminder is about
+    its month, and goes when the member is paid through it. Rows withdrawn."""
+    M = OutboxMessage
+    waiting = list(session.scalars(select(M.member_id).where(
+        M.member_id.in_(list(member_ids)), M.kind.in_(DUES_KINDS), M.status.in_(outbox.WAITING)).distinct()))
+    if not waiting:  # the usual case: one small query, nothing to update
+        return 0
+    facts = session.execute(select(Member.id, Member.joined_on, Fund.dues_per_month, recipients.TOTAL_PAID)
+                            .join(Fund, Fund.id == Member.fund_id).where(Member.id.in_(waiting))).all()
+    paid: list = []
+    for member_id, joined_on, dues, total in facts:
+        months = months_covered(recipients.as_decimal(total), dues)
+        if months <= 0:
+            continue
+        year, month = month_from_index(month_index(joined_on) + months - 1)
+        prefix = f"dues:{member_id}:"
+        # The key's month as text: "YYYY-MM" compares as the months do.
+        paid.append(and_(M.member_id == member_id, M.key.startswith(prefix, autoescape=True),
+                         func.substr(M.key, len(prefix) + 1, 7) <= f"{year:04d}-{month:02d}"))
+    if not paid:
+        return 0
+    return outbox.withdraw(session, M.kind.in_(DUES_KINDS), or_(*paid), reason="dues paid")
 
 
 def _receipt(fund: Fund, locale: str, amount: Decimal, paid: Decimal, joined_on: date,

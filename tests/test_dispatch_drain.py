@@ -106,7 +106,9 @@ def test_held_rows_reach_a_linked_telegram_chat_through_the_real_sender(tg_app, 
         reachable, blocked = make_member(session, fund), make_member(session, fund)
         session.add_all([
             ChatAccount(channel="telegram", external_user_id="5012345678", member_id=reachable.id),
-            ChatAccount(channel="telegram", external_user_id="5012345679", member_id=blocked.id)])
+            ChatAccount(channel="telegram", external_user_id="5012345679", member_id=blocked.id),
+            ChatAccount(channel="line", external_user_id="Ua", member_id=reachable.id),
+            ChatAccount(channel="line", external_user_id="Ub", member_id=blocked.id)])
         ids = (reachable.id, blocked.id)
     add_row(db, "dues:a", user="Ua", member_id=ids[0], kind="dues_reminder", texts=("ค่าสมาชิกเดือนธันวาคมค่ะ",))
     add_row(db, "dues:b", user="Ub", member_id=ids[1], kind="dues_reminder", texts=("ค่าสมาชิกค่ะ",))

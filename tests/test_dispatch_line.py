@@ -139,6 +139,9 @@ def test_lines_month_turns_at_midnight_in_tokyo():
 def test_held_rows_go_on_telegram_when_the_member_has_it(outbox_db, manual_clock, make_dispatcher):
     with_telegram = _members(outbox_db, 2, telegram=True)
     (line_only,) = _members(outbox_db, 1, fund_code="KAMALA")
+    with outbox_db() as session, session.begin():  # each row's LINE chat is the member's own
+        session.add_all([ChatAccount(channel="line", external_user_id=f"U{i}", member_id=member)
+                         for i, member in enumerate([*with_telegram, line_only])])
     for i, member in enumerate([*with_telegram, line_only]):
         add_row(outbox_db, f"dues:{i}", user=f"U{i}", member_id=member, kind="dues_reminder",
                 texts=(f"ค่าสมาชิกค่ะ {i}",))

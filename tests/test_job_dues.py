@@ -137,3 +137,16 @@ def test_statements_per_page_do_not_grow_with_the_members(jobs_db, engine, monke
     inserts = [st for st in statements if st.startswith("insert into outbox")]
     assert len(member_queries) == 4 and len(inserts) == 3  # 3 full pages, then an empty one
     assert len(statements) <= 4 * 3 + 6  # per page: members, chats, insert; plus the run's own few
+
+
+def test_the_lapse_warning_reaches_a_member_who_turned_dues_reminders_off(jobs_db):
+    with jobs_db() as s, s.begin():
+        fund = make_fund(s)
+        at_risk = member_with_chat(s, fund, joined_on=JOINED, months_paid=9)  # two months behind
+        one_behind = member_with_chat(s, fund, joined_on=JOINED, months_paid=10)
+        at_risk.notify_dues = one_behind.notify_dues = False
+        ids = at_risk.id, one_behind.id
+    DUES.run(jobs_db, at(2026, 12, 1, 9, 0), BANGKOK)
+    assert [r.kind for r in outbox(jobs_db, member_id=ids[0])] == ["lapse_warning"]
+    assert outbox(jobs_db, member_id=ids[1]) == []  # an ordinary reminder: their choice holds
+    assert DUES.run(jobs_db, at(2026, 12, 1, 10, 0), BANGKOK) == 0  # and once only

@@ -123,3 +123,37 @@ def test_a_cancelled_meeting_is_told_and_never_reminded(jobs_db):
     MEETINGS.run(jobs_db, at(2026, 12, 7, 9, 0), BANGKOK)
     MEETINGS.run(jobs_db, at(2026, 12, 10, 8, 0), BANGKOK)
     assert not [r for r in outbox(jobs_db, kind="meeting_reminder") if f":{ids['meeting']}:" in r.key]
+
+
+def _reminders(Session, meeting_id: int) -> list:
+    return [r for r in outbox(Session, kind="meeting_reminder") if r.key.startswith(f"meeting:{meeting_id}:")]
+
+
+def test_cancelling_withdraws_the_reminders_already_written(jobs_db):
+    ids = _two_funds(jobs_db)
+    MEETINGS.run(jobs_db, at(2026, 12, 7, 9, 0), BANGKOK)  # written, not sent yet
+    assert {r.status for r in _reminders(jobs_db, ids["meeting"])} == {"pending"}
+    with jobs_db() as s, s.begin():
+        from models import Meeting
+
+        meetings.cancel(s, s.get(Meeting, ids["meeting"]), actor="cli", at=at(2026, 12, 7, 10), tz=BANGKOK)
+    withdrawn = _reminders(jobs_db, ids["meeting"])
+    assert len(withdrawn) == 2
+    assert {(r.status, r.last_error) for r in withdrawn} == {("expired", "meeting cancelled")}
+    # The other meeting's reminders were not about this one.
+    assert {r.status for r in _reminders(jobs_db, ids["network"])} == {"pending"}
+
+
+def test_moving_withdraws_the_reminders_of_the_old_time(jobs_db):
+    ids = _two_funds(jobs_db)
+    MEETINGS.run(jobs_db, at(2026, 12, 7, 9, 0), BANGKOK)
+    with jobs_db() as s, s.begin():
+        from models import Meeting
+
+        meetings.move(s, s.get(Meeting, ids["meeting"]), at(2026, 12, 17, 13, 0), actor="cli",
+                      at=at(2026, 12, 7, 12, 0), tz=BANGKOK)
+    old = _reminders(jobs_db, ids["meeting"])
+    assert {(r.status, r.last_error) for r in old} == {("expired", "meeting moved")}
+    MEETINGS.run(jobs_db, at(2026, 12, 14, 9, 0), BANGKOK)  # the new time's reminders still go
+    new = [r for r in _reminders(jobs_db, ids["meeting"]) if r.status == "pending"]
+    assert len(new) == 2 and "17 ธันวาคม 2569" in text_of(new[0])

@@ -67,3 +67,46 @@ def test_imported_payments_get_receipts_only_when_recent(jobs_db, engine, tmp_pa
         assert s.scalar(select(Member.id).where(Member.id == ids["00002"]))
         log = s.scalars(select(AuditLog).where(AuditLog.action == "import.payments")).one()
         assert log.detail["receipts"] == 1
+
+
+def _warned(jobs_db) -> tuple[int, int]:
+    """Two members two months behind, warned on 1 December (the dues job), not delivered yet."""
+    from scheduler.jobs import JOBS
+    from tests.conftest import BANGKOK
+
+    with jobs_db() as s, s.begin():
+        fund = make_fund(s, "PAKHLOK")
+        paying = member_with_chat(s, fund, joined_on=JOINED, months_paid=9, member_no="00001")
+        partly = member_with_chat(s, fund, joined_on=JOINED, months_paid=9, member_no="00002")
+        ids = paying.id, partly.id
+    next(job for job in JOBS if job.name == "dues").run(jobs_db, at(2026, 12, 1, 9), BANGKOK)
+    assert [r.kind for r in outbox(jobs_db, member_id=ids[0])] == ["lapse_warning"]
+    return ids
+
+
+def _warnings(jobs_db, member_id: int) -> list[tuple[str, str | None]]:
+    return [(r.status, r.last_error) for r in outbox(jobs_db, member_id=member_id)
+            if r.kind in ("lapse_warning", "dues_reminder")]
+
+
+def test_a_payment_withdraws_the_waiting_warning_for_the_month_it_pays(jobs_db):
+    paying, partly = _warned(jobs_db)
+    with jobs_db() as s, s.begin():
+        for member_id, amount in ((paying, 90), (partly, 30)):  # all owed; November only
+            payments.record_payment(s, s.get(Member, member_id), Decimal(amount), paid_on=date(2026, 12, 2),
+                                    actor="cli", at=at(2026, 12, 2, 10))
+    assert _warnings(jobs_db, paying) == [("expired", "dues paid")]
+    assert _warnings(jobs_db, partly) == [("pending", None)]  # December is still owed
+    assert {r.kind for r in outbox(jobs_db, status="pending")} == {"receipt", "lapse_warning"}
+
+
+def test_an_imported_payment_withdraws_the_waiting_warning_too(jobs_db, tmp_path: Path):
+    paying, partly = _warned(jobs_db)
+    book = tmp_path / "payments.csv"
+    book.write_text("fund_code,member_no,paid_on,amount\n"
+                    "PAKHLOK,00001,2026-12-02,90\n"
+                    "PAKHLOK,00002,2026-12-02,30\n", encoding="utf-8")
+    with jobs_db() as s:
+        import_file(s, "payments", book, id_key=SECRET, actor="import:payments.csv", today=date(2026, 12, 2))
+    assert _warnings(jobs_db, paying) == [("expired", "dues paid")]
+    assert _warnings(jobs_db, partly) == [("pending", None)]

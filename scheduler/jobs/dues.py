@@ -3,7 +3,8 @@
 The first reminder day of a month goes to every active member whose month is unpaid, the later
 ones to those still unpaid. A reminder day missed (the clock was down) is still decided until the
 next reminder day comes. One more missed month ending the membership makes it a lapse warning,
-naming the last day to pay. Key `dues:<member>:<YYYY-MM>:<day>`: once per member and reminder day.
+naming the last day to pay; it reaches members who turned dues reminders off too. Key
+`dues:<member>:<YYYY-MM>:<day>`: once per member and reminder day.
 """
 
 from __future__ import annotations
@@ -89,11 +90,13 @@ def decide(Session: sessionmaker, at: datetime, tz: ZoneInfo, record: RunRecord)
     month = f"{today.year:04d}-{today.month:02d}"
     next_month = date(today.year + today.month // 12, today.month % 12 + 1, 1)
     expires = datetime.combine(next_month, time(0, 0), tzinfo=tz)
-    columns = (Member.fund_id, Member.joined_on, recipients.TOTAL_PAID)
+    columns = (Member.fund_id, Member.joined_on, recipients.TOTAL_PAID, Member.notify_dues)
     written = 0
     for day in sorted({terms.day for terms in funds.values()}):  # most funds share their days
         ids = sorted(fund_id for fund_id, terms in funds.items() if terms.day == day)
-        where = [*recipients.active_members(fund_id=ids, kind="dues"), ~decided(month, day)]
+        # Those who turned dues reminders off too: the lapse warning is about losing the membership,
+        # and still reaches them (`_decide_pages` leaves out their ordinary reminder).
+        where = [*recipients.active_members(fund_id=ids, kind=None), ~decided(month, day)]
         written += _decide_pages(Session, record, where, columns, funds, today, month, expires)
     return written
 
@@ -110,7 +113,7 @@ def _decide_pages(Session: sessionmaker, record: RunRecord, where, columns, fund
     written = 0
     for session, rows, chats in recipients.pages(Session, where, columns):
         batch = []
-        for member_id, fund_id, joined_on, paid in rows:
+        for member_id, fund_id, joined_on, paid, wants_reminders in rows:
             chat = chats.get(member_id)
             if chat is None:
                 continue
@@ -121,6 +124,8 @@ def _decide_pages(Session: sessionmaker, record: RunRecord, where, columns, fund
             if not status.due_this_month or status.lapsed:
                 continue  # paid up, or ended already (status upkeep tells them)
             kind, payload = reminder(terms, status, today, chat.locale)
+            if kind != "lapse_warning" and not wants_reminders:
+                continue
             batch.append(recipients.outbox_row(chat, key=f"dues:{member_id}:{month}:{terms.day}",
                                                replies=payload, kind=kind, source=None, expires_at=expires))
         written += record.write(session, batch)

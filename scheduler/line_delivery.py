@@ -39,7 +39,7 @@ from messaging.sender import (
 )
 from models import ChannelHold, OutboxMessage
 from scheduler.backoff import NOT_TRIED_SECONDS
-from scheduler.claim import HeldRoom
+from scheduler.claim import Claimed, HeldRoom
 from scheduler.fallback import fallback_chats, with_own_copy
 from scheduler.guard import guarded
 from scheduler.outcomes import Recorder, replies_of
@@ -77,7 +77,7 @@ def next_line_month(now: datetime) -> datetime:
 class Request:
     """One push (one chat) or one multicast (many chats, identical content)."""
 
-    rows: list[OutboxMessage]
+    rows: list[Claimed]
     chats: list[str]
     multicast: bool
     key: str | None
@@ -113,6 +113,12 @@ class LineDelivery:
         if LINE in self.d.senders and session.scalar(select(OutboxMessage.id).where(
                 OutboxMessage.channel == LINE, OutboxMessage.status.in_(outbox.WAITING)).limit(1)):
             self.read_quota(session)
+
+    def fanout(self) -> tuple[str, int] | None:
+        """Claim several multicasts' worth of one announcement at once, where LINE multicasts."""
+        if isinstance(self.d.senders.get(LINE), Multicaster) and self.d.settings.fanout_size > 0:
+            return LINE, self.d.settings.fanout_size
+        return None
 
     # --- which held rows to look at again ----------------------------------------------------
     def held_rooms(self, session: Session, now: datetime) -> list[HeldRoom]:
@@ -155,7 +161,7 @@ class LineDelivery:
         session.commit()  # no write stays open while the pacer (its own transaction) reserves a slot
         return True
 
-    def must_read(self, rows: list[OutboxMessage]) -> bool:
+    def must_read(self, rows: list[Claimed]) -> bool:
         """Whether the quota is read again before this batch: never read (or unreadable), a minute
         old, or the batch could cost more than is left beyond the reserve (then the plan holds
         rows, and should do so on LINE's latest figure). At most one unit a recipient per five
@@ -169,7 +175,7 @@ class LineDelivery:
         return most > left - self.reserve
 
     # --- one batch ---------------------------------------------------------------------------
-    def deliver(self, session: Session, rows: list[OutboxMessage], recorder: Recorder) -> None:
+    def deliver(self, session: Session, rows: list[Claimed], recorder: Recorder) -> None:
         by_id = {r.id: r for r in rows}
         if self.d.line_hold(session, self.d.clock()) is not None:
             self.hold(session, rows, recorder)
@@ -213,7 +219,7 @@ class LineDelivery:
         with self.d.Session() as shared, shared.begin():
             return take_units(shared, LINE, month, request.cost, cap)
 
-    def requests(self, plan: Plan, by_id: dict[int, OutboxMessage]) -> list[Request]:
+    def requests(self, plan: Plan, by_id: dict[int, Claimed]) -> list[Request]:
         sender = self.d.senders[LINE]
         can_multicast = isinstance(sender, Multicaster)
         found: list[Request] = []
@@ -289,7 +295,7 @@ class LineDelivery:
         for later in rest:
             self.hold(session, later.rows, recorder, keep_key=not later.fresh)
 
-    def hold(self, session: Session, rows: list[OutboxMessage], recorder: Recorder, *,
+    def hold(self, session: Session, rows: list[Claimed], recorder: Recorder, *,
              keep_key: bool = True) -> None:
         """Rows the quota cannot carry: on Telegram where the member has it (and the notice is not
         on its way there already), else held."""

@@ -19,6 +19,7 @@ from messaging.sender import QUOTA_EXHAUSTED, RATE_LIMITED, Delivery, Outcome
 from messaging.values import Reply, reply_from_dict
 from models import OutboxMessage
 from scheduler.backoff import backoff_seconds
+from scheduler.claim import Claimed
 from services import outbox
 from services.accounts import set_reachable
 
@@ -48,7 +49,7 @@ class DeliveryReport:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def replies_of(row: OutboxMessage) -> list[Reply]:
+def replies_of(row: Claimed | OutboxMessage) -> list[Reply]:
     return [reply_from_dict(item) for item in row.payload]
 
 
@@ -84,7 +85,7 @@ class Recorder:
         self.done(len(statuses))
         return statuses
 
-    def record(self, rows: Sequence[OutboxMessage], delivery: Delivery, *, via: str) -> str:
+    def record(self, rows: Sequence[Claimed], delivery: Delivery, *, via: str) -> str:
         """Write `delivery` to the rows of one request; the outcome's name for the caller."""
         ids = [r.id for r in rows]
         if delivery.outcome is Outcome.SENT:
@@ -108,7 +109,7 @@ class Recorder:
                                              attempts=M.attempts + 1, next_attempt_at=None,
                                              last_error=None))
 
-    def retry(self, rows: Sequence[OutboxMessage], delivery: Delivery) -> None:
+    def retry(self, rows: Sequence[Claimed], delivery: Delivery) -> None:
         """Again later: at `retry_after` when the platform gave one, else after a backoff. The rows
         of one request share the moment, so they are claimed (and sent) together again. A rate
         limit is the platform's pace, not the row's fault: it costs no attempt."""
@@ -135,7 +136,7 @@ class Recorder:
             ids, status=outbox.RETRY, next_attempt_at=self.clock() + timedelta(seconds=seconds),
             last_error=reason))
 
-    def unreachable(self, rows: Sequence[OutboxMessage]) -> None:
+    def unreachable(self, rows: Sequence[Claimed]) -> None:
         """The person blocked the bot: the chat is marked, and nothing more is pushed to it."""
         now = self.clock()
         chats = {(r.channel, r.external_user_id) for r in rows}

@@ -20,12 +20,28 @@ so one claim and one commit of retry keys serve several requests.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Row, Select, and_, exists, false, func, or_, select, text, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Text,
+    and_,
+    cast,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from models import ChatAccount, OutboxMessage
@@ -34,11 +50,48 @@ from services import outbox
 CLAIM_LOCK = 0x6B6F6E67  # "kong": one claim at a time on PostgreSQL (pg_advisory_xact_lock)
 M = OutboxMessage
 T = OutboxMessage.__table__
-# What a claimed row carries (attribute access like the model's: row.id, row.payload, …).
-COLUMNS = [T.c[name] for name in ("id", "key", "channel", "external_user_id", "member_id", "payload",
-                                  "status", "kind", "priority", "content_key", "source", "attempts",
-                                  "retry_key", "lease_owner", "created_at")]
-Claimed = Row  # one claimed outbox row, read-only
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """One claimed outbox row, read-only: what sending it needs."""
+
+    id: int
+    key: str
+    channel: str
+    external_user_id: str
+    member_id: int | None
+    payload: list
+    status: str
+    kind: str
+    priority: int
+    content_key: str | None
+    source: str | None
+    attempts: int
+    retry_key: str | None
+    lease_owner: str | None
+    created_at: datetime
+
+
+# The payload comes as its JSON text, decoded once per distinct text: the 5,000 rows of an
+# announcement carry the same one.
+COLUMNS = [cast(T.c.payload, Text).label("payload") if name == "payload" else T.c[name]
+           for name in Claimed.__slots__]
+PAYLOAD = Claimed.__slots__.index("payload")
+
+
+def _claimed(rows: Iterable[Row]) -> list[Claimed]:
+    decoded: dict[str, list] = {}
+    found = []
+    for row in rows:
+        values = list(row)
+        raw = values[PAYLOAD]
+        if isinstance(raw, str):
+            if raw not in decoded:
+                decoded[raw] = json.loads(raw)
+            values[PAYLOAD] = decoded[raw]
+        found.append(Claimed(*values))
+    return found
 
 
 @dataclass(frozen=True)
@@ -104,9 +157,10 @@ def _lease(session: Session, ids: Select, lease: dict[str, object], postgres: bo
         found = list(session.scalars(ids.with_for_update(skip_locked=True)))
         if not found:
             return []
-        return list(session.execute(update(T).where(T.c.id.in_(found)).values(**lease).returning(*COLUMNS)))
-    return list(session.execute(update(T).where(T.c.id.in_(ids.scalar_subquery())).values(**lease)
-                                .returning(*COLUMNS)))
+        return _claimed(session.execute(update(T).where(T.c.id.in_(found)).values(**lease)
+                                        .returning(*COLUMNS)))
+    return _claimed(session.execute(update(T).where(T.c.id.in_(ids.scalar_subquery())).values(**lease)
+                                    .returning(*COLUMNS)))
 
 
 def claim(session: Session, now: datetime, *, owner: str, lease_seconds: float, limit: int,
@@ -137,7 +191,8 @@ def claim(session: Session, now: datetime, *, owner: str, lease_seconds: float, 
             taken += _lease(session, more, lease, postgres)
     keys = {row.retry_key for row in taken if row.retry_key}
     if keys:
-        taken += session.execute(update(T).where(_group_mates(now, keys)).values(**lease).returning(*COLUMNS))
+        taken += _claimed(session.execute(update(T).where(_group_mates(now, keys)).values(**lease)
+                                          .returning(*COLUMNS)))
     session.commit()
     return sorted(taken, key=lambda r: (r.priority, r.created_at, r.id))
 

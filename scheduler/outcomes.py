@@ -24,6 +24,9 @@ from services import outbox
 from services.accounts import set_reachable
 
 M = OutboxMessage
+# Outcomes are written with Core statements on the table: they touch no loaded object, so the
+# ORM's UPDATE path (its session synchronisation and entity bookkeeping) is work for nothing.
+T = OutboxMessage.__table__
 LONG_DIGITS = re.compile(r"\d[\d\s-]{5,}\d")  # an ID or a phone in an error text: never kept
 MAX_ERROR = 200
 
@@ -73,14 +76,13 @@ class Recorder:
         self.done = done
 
     def _mine(self, ids: Sequence[int]) -> ColumnElement[bool]:
-        return and_(M.id.in_(list(ids)), M.lease_owner == self.owner, M.status == outbox.SENDING)
+        return and_(T.c.id.in_(list(ids)), T.c.lease_owner == self.owner, T.c.status == outbox.SENDING)
 
     def _update(self, ids: Sequence[int], **values: object) -> list[str]:
         if not ids:
             return []
-        statuses = list(self.session.scalars(update(M).where(self._mine(ids)).values(
-            lease_owner=None, lease_until=None, **values).returning(M.status),
-            execution_options={"synchronize_session": False}))
+        statuses = list(self.session.scalars(update(T).where(self._mine(ids)).values(
+            lease_owner=None, lease_until=None, **values).returning(T.c.status)))
         self.session.commit()
         self.done(len(statuses))
         return statuses
@@ -90,9 +92,8 @@ class Recorder:
         (the row count, without reading back a status per row)."""
         if not ids:
             return 0
-        count = self.session.execute(update(M).where(self._mine(ids)).values(
-            lease_owner=None, lease_until=None, **values),
-            execution_options={"synchronize_session": False}).rowcount or 0
+        count = self.session.execute(update(T).where(self._mine(ids)).values(
+            lease_owner=None, lease_until=None, **values)).rowcount or 0
         self.session.commit()
         self.done(count)
         return count
@@ -108,7 +109,7 @@ class Recorder:
             return "unreachable"
         # A block can only be one person's: one said of a multicast is refused, blocking no one.
         if delivery.outcome in (Outcome.REFUSED, Outcome.BLOCKED):
-            self.report.failed += len(self._update(ids, status=outbox.FAILED, attempts=M.attempts + 1,
+            self.report.failed += len(self._update(ids, status=outbox.FAILED, attempts=T.c.attempts + 1,
                                                    last_error=short_error(delivery.reason)))
             return "failed"
         if delivery.reason == QUOTA_EXHAUSTED:
@@ -118,7 +119,7 @@ class Recorder:
 
     def sent(self, ids: Sequence[int], *, via: str) -> None:
         self.report.sent += self._count(ids, status=outbox.SENT, sent_at=self.clock(), sent_via=via,
-                                        attempts=M.attempts + 1, next_attempt_at=None, last_error=None)
+                                        attempts=T.c.attempts + 1, next_attempt_at=None, last_error=None)
 
     def retry(self, rows: Sequence[Claimed], delivery: Delivery) -> None:
         """Again later: at `retry_after` when the platform gave one, else after a backoff. The rows
@@ -135,9 +136,9 @@ class Recorder:
                                     last_error=short_error(delivery.reason))
         else:
             statuses = self._update(
-                ids, attempts=M.attempts + 1, next_attempt_at=next_attempt,
+                ids, attempts=T.c.attempts + 1, next_attempt_at=next_attempt,
                 last_error=short_error(delivery.reason),
-                status=case((M.attempts + 1 >= self.max_attempts, outbox.FAILED), else_=outbox.RETRY))
+                status=case((T.c.attempts + 1 >= self.max_attempts, outbox.FAILED), else_=outbox.RETRY))
         self.report.retried += statuses.count(outbox.RETRY)
         self.report.failed += statuses.count(outbox.FAILED)
 
@@ -153,7 +154,7 @@ class Recorder:
         chats = {(r.channel, r.external_user_id) for r in rows}
         for channel, chat in chats:
             set_reachable(self.session, channel, chat, False, at=now)
-        count = len(self._update([r.id for r in rows], status=outbox.UNREACHABLE, attempts=M.attempts + 1))
+        count = len(self._update([r.id for r in rows], status=outbox.UNREACHABLE, attempts=T.c.attempts + 1))
         for channel, chat in chats:
             others = self.session.execute(update(M).where(
                 M.channel == channel, M.external_user_id == chat, M.status.in_(outbox.WAITING))

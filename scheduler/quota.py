@@ -70,6 +70,8 @@ class _Unit:
 
 def _bundles(rows: list[Waiting]) -> list[_Unit]:
     """One chat's waiting rows, most urgent first, packed into pushes of up to five messages."""
+    if len(rows) == 1 and rows[0].messages <= MAX_MESSAGES:  # most chats of an announcement
+        return [_Unit(rows, 1)]
     units: list[_Unit] = []
     current: list[Waiting] = []
     size = 0

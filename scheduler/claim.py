@@ -10,15 +10,38 @@ because SQLite has one writer at a time. Rows sent together earlier share a retr
 again together (LINE answers a repeated key 409, "sent", for whatever the request now carries), so
 a claim also takes the rest of each such group, and claims are serialised on PostgreSQL with a
 transaction lock so two dispatchers never split a group between them.
+
+Rows come back as plain result rows (the columns sending needs, read from `RETURNING`), not ORM
+objects: an announcement drains 100,000 of them, and nothing writes through them (outcomes are
+set-based `UPDATE`s by id). Where the rows taken include identical content for a channel that
+multicasts (`fanout`), the claim takes more rows of that `content_key`, several multicasts' worth,
+so one claim and one commit of retry keys serve several requests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import json
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, text, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Text,
+    and_,
+    cast,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from models import ChatAccount, OutboxMessage
@@ -26,8 +49,49 @@ from services import outbox
 
 CLAIM_LOCK = 0x6B6F6E67  # "kong": one claim at a time on PostgreSQL (pg_advisory_xact_lock)
 M = OutboxMessage
-# Rows come back as entities refreshed from RETURNING, whatever the session held of them before.
-_RETURNING = {"synchronize_session": False, "populate_existing": True}
+T = OutboxMessage.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """One claimed outbox row, read-only: what sending it needs."""
+
+    id: int
+    key: str
+    channel: str
+    external_user_id: str
+    member_id: int | None
+    payload: list
+    status: str
+    kind: str
+    priority: int
+    content_key: str | None
+    source: str | None
+    attempts: int
+    retry_key: str | None
+    lease_owner: str | None
+    created_at: datetime
+
+
+# The payload comes as its JSON text, decoded once per distinct text: the 5,000 rows of an
+# announcement carry the same one.
+COLUMNS = [cast(T.c.payload, Text).label("payload") if name == "payload" else T.c[name]
+           for name in Claimed.__slots__]
+PAYLOAD = Claimed.__slots__.index("payload")
+
+
+def _claimed(rows: Iterable[Row]) -> list[Claimed]:
+    decoded: dict[str, list] = {}
+    found = []
+    for row in rows:
+        values = list(row)
+        raw = values[PAYLOAD]
+        if isinstance(raw, str):
+            if raw not in decoded:
+                decoded[raw] = json.loads(raw)
+            values[PAYLOAD] = decoded[raw]
+        found.append(Claimed(*values))
+    return found
 
 
 @dataclass(frozen=True)
@@ -87,31 +151,51 @@ def _group_mates(now: datetime, keys: Collection[str]) -> ColumnElement[bool]:
         M.status.in_(outbox.WAITING), and_(M.status == outbox.SENDING, M.lease_until < now)))
 
 
+def _lease(session: Session, ids: Select, lease: dict[str, object], postgres: bool) -> list[Claimed]:
+    """The rows `ids` selects, leased in one statement (rows another claim locked are skipped)."""
+    if postgres:
+        found = list(session.scalars(ids.with_for_update(skip_locked=True)))
+        if not found:
+            return []
+        return _claimed(session.execute(update(T).where(T.c.id.in_(found)).values(**lease)
+                                        .returning(*COLUMNS)))
+    return _claimed(session.execute(update(T).where(T.c.id.in_(ids.scalar_subquery())).values(**lease)
+                                    .returning(*COLUMNS)))
+
+
 def claim(session: Session, now: datetime, *, owner: str, lease_seconds: float, limit: int,
           channels: Collection[str], answers_only: bool = False, held: Sequence[HeldRoom] = (),
-          ready_by: datetime | None = None) -> list[OutboxMessage]:
+          ready_by: datetime | None = None, fanout: tuple[str, int] | None = None) -> list[Claimed]:
     """Lease up to `limit` due rows (more when a group is completed), most urgent first, and
-    commit. The rows come back in sending order: priority, then age."""
+    commit. With `fanout` (channel, rows): when the rows taken include fresh identical content on
+    that channel, up to that many rows in all of the commonest such `content_key`. The rows come
+    back in sending order: priority, then age."""
     if not channels:
         return []
     lease = {"status": outbox.SENDING, "lease_owner": owner,
              "lease_until": now + timedelta(seconds=lease_seconds)}
-    first = (select(M.id).where(due(now, channels, answers_only=answers_only, held=held, ready_by=ready_by))
-             .order_by(M.priority, M.created_at, M.id).limit(limit))
+    condition = due(now, channels, answers_only=answers_only, held=held, ready_by=ready_by)
+    order = (M.priority, M.created_at, M.id)
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
-        ids = list(session.scalars(first.with_for_update(skip_locked=True)))
-        taken = list(session.scalars(update(M).where(M.id.in_(ids)).values(**lease).returning(M),
-                                     execution_options=_RETURNING)) if ids else []
-    else:
-        taken = list(session.scalars(update(M).where(M.id.in_(first.scalar_subquery()))
-                                     .values(**lease).returning(M),
-                                     execution_options=_RETURNING))
+    taken = _lease(session, select(M.id).where(condition).order_by(*order).limit(limit), lease, postgres)
+    if fanout is not None and len(taken) < fanout[1]:
+        channel, most = fanout
+        shared = Counter(r.content_key for r in taken
+                         if r.channel == channel and r.content_key and not r.retry_key)
+        if shared:
+            content_key = shared.most_common(1)[0][0]
+            # In id order alone: rows of one content are one kind (one priority) and were written
+            # together, and walking the ids lets the database stop at the limit instead of sorting
+            # every waiting row again.
+            more = select(M.id).where(condition, M.channel == channel, M.content_key == content_key,
+                                      M.retry_key.is_(None)).order_by(M.id).limit(most - len(taken))
+            taken += _lease(session, more, lease, postgres)
     keys = {row.retry_key for row in taken if row.retry_key}
     if keys:
-        taken += session.scalars(update(M).where(_group_mates(now, keys)).values(**lease).returning(M),
-                                 execution_options=_RETURNING)
+        taken += _claimed(session.execute(update(T).where(_group_mates(now, keys)).values(**lease)
+                                          .returning(*COLUMNS)))
     session.commit()
     return sorted(taken, key=lambda r: (r.priority, r.created_at, r.id))
 

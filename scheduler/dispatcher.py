@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from messaging.sender import RATE_LIMITED, Delivery, Outcome, Sender
 from messaging.values import Reply
-from models import ChannelHold, OutboxMessage
+from models import ChannelHold
 from scheduler import claim as claiming
 from scheduler.clock import QuietHours, system_clock
 from scheduler.guard import guarded
@@ -43,6 +43,7 @@ from scheduler.pacing import PER_CHAT_SECONDS, TELEGRAM, Pacer, chat_limit
 log = logging.getLogger(__name__)
 
 BATCH = 500  # rows per claim: one LINE multicast's worth; short enough for one lease
+FANOUT = 5000  # rows of one announcement per claim: ten multicasts, a second or two of sending
 IDLE_CHAT_SECONDS = 3600.0  # per-chat pace rows older than this are dropped after a drain
 
 
@@ -66,6 +67,7 @@ class DeliverySettings:
     lease_seconds: float = 120.0
     max_attempts: int = 8
     batch_size: int = BATCH
+    fanout_size: int = FANOUT
 
     @classmethod
     def from_config(cls, config: DeliveryConfig) -> DeliverySettings:
@@ -122,7 +124,7 @@ class Dispatcher:
                 rows = claiming.claim(session, now, owner=self.owner, limit=self.settings.batch_size,
                                       lease_seconds=self.settings.lease_seconds, channels=channels,
                                       answers_only=quiet, held=self.line.held_rooms(session, now),
-                                      ready_by=start)
+                                      ready_by=start, fanout=self.line.fanout())
                 if not rows:
                     break
                 self._renew_at = now + timedelta(seconds=self.settings.lease_seconds / 3)
@@ -139,7 +141,7 @@ class Dispatcher:
         hours = self.settings.quiet_hours
         return hours is not None and hours.contains(now.astimezone(self.settings.tz))
 
-    def _send_batch(self, session: Session, rows: Sequence[OutboxMessage], recorder: Recorder) -> None:
+    def _send_batch(self, session: Session, rows: Sequence[claiming.Claimed], recorder: Recorder) -> None:
         line_rows = [r for r in rows if r.channel == LINE]
         if line_rows:
             self.line.deliver(session, line_rows, recorder)

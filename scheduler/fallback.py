@@ -11,13 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ChatAccount, OutboxMessage
+from scheduler.claim import Claimed
 from services import outbox
 
 PER_CHAT_KEY = re.compile(r"^(?P<stem>.+):[a-z]+:\d+$")  # notify_member: "<key>:<channel>:<account>"
 NO_COPY = (outbox.FAILED, outbox.UNREACHABLE, outbox.EXPIRED)  # a copy that will never arrive
 
 
-def fallback_chats(session: Session, rows: Sequence[OutboxMessage], channel: str) -> dict[int, str]:
+def fallback_chats(session: Session, rows: Sequence[Claimed], channel: str) -> dict[int, str]:
     """member -> their reachable chat on `channel`."""
     members = {r.member_id for r in rows if r.member_id is not None}
     if not members:
@@ -33,7 +34,7 @@ def _stem(key: str) -> str | None:
     return match.group("stem") if match else None
 
 
-def with_own_copy(session: Session, rows: Sequence[OutboxMessage], channel: str) -> set[int]:
+def with_own_copy(session: Session, rows: Sequence[Claimed], channel: str) -> set[int]:
     """Ids of the rows whose notice has a row of its own on `channel` for the same member: the
     same key but for its chat suffix, or the same decision (source) and kind."""
     members = {r.member_id for r in rows if r.member_id is not None}

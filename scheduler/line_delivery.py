@@ -1,10 +1,14 @@
 """LINE rows of one batch: planned within the month's quota, sent with stored retry keys.
 
-Before a batch the quota is read (`QuotaReader.quota`); if it cannot be read nothing is pushed on a
-guess. `scheduler.quota.plan_line` spends what is left by priority, keeps the reserve for urgent
-rows and bundles what one chat has waiting into one push. Every request gets a new retry key,
-stored on its rows and committed before the call: a dispatcher killed mid-call is followed by one
-that sends the same request with the same key, which LINE answers 409 (sent) if it went through.
+The quota is read (`QuotaReader.quota`) when a drain starts, and again before a batch only when
+that batch could need more than this dispatcher knows to be left (or the last reading is a minute
+old): what every dispatcher spends goes through one shared month counter, taken before each request
+within the limit (`take`), so a figure read earlier never lets the quota be exceeded. If it cannot
+be read nothing is pushed on a guess. `scheduler.quota.plan_line` spends what is left by priority,
+keeps the reserve for urgent rows and bundles what one chat has waiting into one push. Every
+request gets a new retry key, stored on its rows and committed before the call: a dispatcher
+killed mid-call is followed by one that sends the same request with the same key, which LINE
+answers 409 (sent) if it went through.
 
 What the quota cannot carry is held: sent on Telegram instead when the member has a reachable
 Telegram chat, otherwise it waits (the member's next reply carries it for free, or the quota comes
@@ -35,7 +39,7 @@ from messaging.sender import (
 )
 from models import ChannelHold, OutboxMessage
 from scheduler.backoff import NOT_TRIED_SECONDS
-from scheduler.claim import HeldRoom
+from scheduler.claim import Claimed, HeldRoom
 from scheduler.fallback import fallback_chats, with_own_copy
 from scheduler.guard import guarded
 from scheduler.outcomes import Recorder, replies_of
@@ -54,7 +58,9 @@ LINE = "line"
 FALLBACK = "telegram"
 LINE_MONTH = ZoneInfo("Asia/Tokyo")  # LINE's monthly quota turns at midnight Japan time
 HELD_LOOK_AGAIN = timedelta(minutes=15)  # held rows are planned again this often
+QUOTA_READ_AGAIN = timedelta(minutes=1)  # pushes made elsewhere (another tool) show up within this
 MONTHLY_LIMIT = "monthly_limit"
+TABLE = OutboxMessage.__table__  # set-based writes by id go through Core, not the ORM's UPDATE
 
 
 def line_month(now: datetime) -> str:
@@ -72,7 +78,7 @@ def next_line_month(now: datetime) -> datetime:
 class Request:
     """One push (one chat) or one multicast (many chats, identical content)."""
 
-    rows: list[OutboxMessage]
+    rows: list[Claimed]
     chats: list[str]
     multicast: bool
     key: str | None
@@ -95,19 +101,25 @@ class LineDelivery:
         self.spent = 0  # units spent since: LINE's consumption count may lag behind
         self.quota: Quota | None = None
         self.reserve = 0
-        self.fresh = False  # the quota was read just now, and nothing spent since
+        self.read_at: datetime | None = None  # when the quota was last read
         self.slots: list[float] = []  # LINE send moments reserved and not used yet
         self.pending = 1
 
     def start_drain(self, session: Session) -> None:
         """Where the quota stands before the first claim, so held rows are looked at again only
         if it has room for them (read only when LINE has rows to go)."""
-        self.first_left, self.spent, self.quota, self.fresh = None, 0, None, False
+        self.first_left, self.spent, self.quota, self.read_at = None, 0, None, None
         self.slots: list[float] = []
         self.pending = 1  # requests still to send in this batch: no more slots are reserved
         if LINE in self.d.senders and session.scalar(select(OutboxMessage.id).where(
                 OutboxMessage.channel == LINE, OutboxMessage.status.in_(outbox.WAITING)).limit(1)):
-            self.fresh = self.read_quota(session)
+            self.read_quota(session)
+
+    def fanout(self) -> tuple[str, int] | None:
+        """Claim several multicasts' worth of one announcement at once, where LINE multicasts."""
+        if isinstance(self.d.senders.get(LINE), Multicaster) and self.d.settings.fanout_size > 0:
+            return LINE, self.d.settings.fanout_size
+        return None
 
     # --- which held rows to look at again ----------------------------------------------------
     def held_rooms(self, session: Session, now: datetime) -> list[HeldRoom]:
@@ -140,7 +152,7 @@ class LineDelivery:
             quota = None
         if quota is None:
             return False
-        self.quota = quota
+        self.quota, self.read_at = quota, self.d.clock()
         self.reserve = reserve_units(self.d.settings.line_quota_reserve, quota.limit)
         if self.first_left is None:
             self.first_left = quota.left
@@ -150,16 +162,28 @@ class LineDelivery:
         session.commit()  # no write stays open while the pacer (its own transaction) reserves a slot
         return True
 
+    def must_read(self, rows: list[Claimed]) -> bool:
+        """Whether the quota is read again before this batch: never read (or unreadable), a minute
+        old, or the batch could cost more than is left beyond the reserve (then the plan holds
+        rows, and should do so on LINE's latest figure). At most one unit a recipient per five
+        messages: bundling only makes it less."""
+        if self.quota is None or self.read_at is None or self.d.clock() - self.read_at >= QUOTA_READ_AGAIN:
+            return True
+        left = self.left()
+        if left is None:  # unlimited
+            return False
+        most = sum(max(math.ceil(len(r.payload) / 5), 1) for r in rows)
+        return most > left - self.reserve
+
     # --- one batch ---------------------------------------------------------------------------
-    def deliver(self, session: Session, rows: list[OutboxMessage], recorder: Recorder) -> None:
+    def deliver(self, session: Session, rows: list[Claimed], recorder: Recorder) -> None:
         by_id = {r.id: r for r in rows}
         if self.d.line_hold(session, self.d.clock()) is not None:
             self.hold(session, rows, recorder)
             return
-        if not (self.fresh or self.read_quota(session)):
+        if self.must_read(rows) and not self.read_quota(session):
             recorder.not_tried(list(by_id), NOT_TRIED_SECONDS, "the LINE quota could not be read")
             return
-        self.fresh = False  # the next batch reads it again: this one spends it
         plan = plan_line([Waiting(r.id, r.external_user_id, r.priority, max(len(r.payload), 1), r.created_at,
                                   r.content_key, r.retry_key) for r in rows],
                          left=self.left(), reserve=self.reserve)
@@ -196,7 +220,7 @@ class LineDelivery:
         with self.d.Session() as shared, shared.begin():
             return take_units(shared, LINE, month, request.cost, cap)
 
-    def requests(self, plan: Plan, by_id: dict[int, OutboxMessage]) -> list[Request]:
+    def requests(self, plan: Plan, by_id: dict[int, Claimed]) -> list[Request]:
         sender = self.d.senders[LINE]
         can_multicast = isinstance(sender, Multicaster)
         found: list[Request] = []
@@ -222,8 +246,7 @@ class LineDelivery:
             request.key = str(uuid.uuid4())
             if len(request.rows) > 1:  # a multicast or a bundle: one statement for its rows
                 ids = [r.id for r in request.rows]
-                session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(retry_key=request.key),
-                                execution_options={"synchronize_session": False})
+                session.execute(update(TABLE).where(TABLE.c.id.in_(ids)).values(retry_key=request.key))
             else:
                 singles.append({"id": request.rows[0].id, "retry_key": request.key})
         if singles:
@@ -272,7 +295,7 @@ class LineDelivery:
         for later in rest:
             self.hold(session, later.rows, recorder, keep_key=not later.fresh)
 
-    def hold(self, session: Session, rows: list[OutboxMessage], recorder: Recorder, *,
+    def hold(self, session: Session, rows: list[Claimed], recorder: Recorder, *,
              keep_key: bool = True) -> None:
         """Rows the quota cannot carry: on Telegram where the member has it (and the notice is not
         on its way there already), else held."""

@@ -19,10 +19,14 @@ from messaging.sender import QUOTA_EXHAUSTED, RATE_LIMITED, Delivery, Outcome
 from messaging.values import Reply, reply_from_dict
 from models import OutboxMessage
 from scheduler.backoff import backoff_seconds
+from scheduler.claim import Claimed
 from services import outbox
 from services.accounts import set_reachable
 
 M = OutboxMessage
+# Outcomes are written with Core statements on the table: they touch no loaded object, so the
+# ORM's UPDATE path (its session synchronisation and entity bookkeeping) is work for nothing.
+T = OutboxMessage.__table__
 LONG_DIGITS = re.compile(r"\d[\d\s-]{5,}\d")  # an ID or a phone in an error text: never kept
 MAX_ERROR = 200
 
@@ -48,7 +52,7 @@ class DeliveryReport:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def replies_of(row: OutboxMessage) -> list[Reply]:
+def replies_of(row: Claimed | OutboxMessage) -> list[Reply]:
     return [reply_from_dict(item) for item in row.payload]
 
 
@@ -72,19 +76,29 @@ class Recorder:
         self.done = done
 
     def _mine(self, ids: Sequence[int]) -> ColumnElement[bool]:
-        return and_(M.id.in_(list(ids)), M.lease_owner == self.owner, M.status == outbox.SENDING)
+        return and_(T.c.id.in_(list(ids)), T.c.lease_owner == self.owner, T.c.status == outbox.SENDING)
 
     def _update(self, ids: Sequence[int], **values: object) -> list[str]:
         if not ids:
             return []
-        statuses = list(self.session.scalars(update(M).where(self._mine(ids)).values(
-            lease_owner=None, lease_until=None, **values).returning(M.status),
-            execution_options={"synchronize_session": False}))
+        statuses = list(self.session.scalars(update(T).where(self._mine(ids)).values(
+            lease_owner=None, lease_until=None, **values).returning(T.c.status)))
         self.session.commit()
         self.done(len(statuses))
         return statuses
 
-    def record(self, rows: Sequence[OutboxMessage], delivery: Delivery, *, via: str) -> str:
+    def _count(self, ids: Sequence[int], **values: object) -> int:
+        """`_update` where every row gets the same status: how many were still this dispatcher's
+        (the row count, without reading back a status per row)."""
+        if not ids:
+            return 0
+        count = self.session.execute(update(T).where(self._mine(ids)).values(
+            lease_owner=None, lease_until=None, **values)).rowcount or 0
+        self.session.commit()
+        self.done(count)
+        return count
+
+    def record(self, rows: Sequence[Claimed], delivery: Delivery, *, via: str) -> str:
         """Write `delivery` to the rows of one request; the outcome's name for the caller."""
         ids = [r.id for r in rows]
         if delivery.outcome is Outcome.SENT:
@@ -95,7 +109,7 @@ class Recorder:
             return "unreachable"
         # A block can only be one person's: one said of a multicast is refused, blocking no one.
         if delivery.outcome in (Outcome.REFUSED, Outcome.BLOCKED):
-            self.report.failed += len(self._update(ids, status=outbox.FAILED, attempts=M.attempts + 1,
+            self.report.failed += len(self._update(ids, status=outbox.FAILED, attempts=T.c.attempts + 1,
                                                    last_error=short_error(delivery.reason)))
             return "failed"
         if delivery.reason == QUOTA_EXHAUSTED:
@@ -104,11 +118,10 @@ class Recorder:
         return RATE_LIMITED if delivery.reason == RATE_LIMITED else "retry"
 
     def sent(self, ids: Sequence[int], *, via: str) -> None:
-        self.report.sent += len(self._update(ids, status=outbox.SENT, sent_at=self.clock(), sent_via=via,
-                                             attempts=M.attempts + 1, next_attempt_at=None,
-                                             last_error=None))
+        self.report.sent += self._count(ids, status=outbox.SENT, sent_at=self.clock(), sent_via=via,
+                                        attempts=T.c.attempts + 1, next_attempt_at=None, last_error=None)
 
-    def retry(self, rows: Sequence[OutboxMessage], delivery: Delivery) -> None:
+    def retry(self, rows: Sequence[Claimed], delivery: Delivery) -> None:
         """Again later: at `retry_after` when the platform gave one, else after a backoff. The rows
         of one request share the moment, so they are claimed (and sent) together again. A rate
         limit is the platform's pace, not the row's fault: it costs no attempt."""
@@ -123,9 +136,9 @@ class Recorder:
                                     last_error=short_error(delivery.reason))
         else:
             statuses = self._update(
-                ids, attempts=M.attempts + 1, next_attempt_at=next_attempt,
+                ids, attempts=T.c.attempts + 1, next_attempt_at=next_attempt,
                 last_error=short_error(delivery.reason),
-                status=case((M.attempts + 1 >= self.max_attempts, outbox.FAILED), else_=outbox.RETRY))
+                status=case((T.c.attempts + 1 >= self.max_attempts, outbox.FAILED), else_=outbox.RETRY))
         self.report.retried += statuses.count(outbox.RETRY)
         self.report.failed += statuses.count(outbox.FAILED)
 
@@ -135,13 +148,13 @@ class Recorder:
             ids, status=outbox.RETRY, next_attempt_at=self.clock() + timedelta(seconds=seconds),
             last_error=reason))
 
-    def unreachable(self, rows: Sequence[OutboxMessage]) -> None:
+    def unreachable(self, rows: Sequence[Claimed]) -> None:
         """The person blocked the bot: the chat is marked, and nothing more is pushed to it."""
         now = self.clock()
         chats = {(r.channel, r.external_user_id) for r in rows}
         for channel, chat in chats:
             set_reachable(self.session, channel, chat, False, at=now)
-        count = len(self._update([r.id for r in rows], status=outbox.UNREACHABLE, attempts=M.attempts + 1))
+        count = len(self._update([r.id for r in rows], status=outbox.UNREACHABLE, attempts=T.c.attempts + 1))
         for channel, chat in chats:
             others = self.session.execute(update(M).where(
                 M.channel == channel, M.external_user_id == chat, M.status.in_(outbox.WAITING))

@@ -137,3 +137,19 @@ def test_a_channel_without_a_sender_is_left_alone(outbox_db, manual_clock):
     with outbox_db() as session:
         assert claiming.claim(session, manual_clock(), owner="d", lease_seconds=60, limit=10,
                               channels={"line"}) == []
+
+
+def test_a_claim_takes_several_multicasts_worth_of_one_announcement_and_only_of_it(outbox_db, manual_clock):
+    now = manual_clock()
+    for i in range(6):
+        add_row(outbox_db, f"news:{i}", user=f"U{i}", kind="announcement", content_key="announcement:1")
+    add_row(outbox_db, "other-news", user="U9", kind="announcement", content_key="announcement:2")
+    add_row(outbox_db, "tg-news", channel="telegram", user="42", kind="announcement",
+            content_key="announcement:1")
+    with outbox_db() as session:
+        rows = claiming.claim(session, now, owner="d", lease_seconds=60, limit=2, channels=CHANNELS,
+                              fanout=("line", 5))
+        assert [r.key for r in rows] == [f"news:{i}" for i in range(5)], "five in all, of one content"
+        rest = claiming.claim(session, now, owner="e", lease_seconds=60, limit=10, channels=CHANNELS)
+    assert sorted(r.key for r in rest) == ["news:5", "other-news", "tg-news"]
+    assert {r.lease_owner for r in rows_by_key(outbox_db).values()} == {"d", "e"}

@@ -203,3 +203,29 @@ def test_no_fallback_copy_when_the_notice_has_its_own_telegram_row(outbox_db, ma
     report = make_dispatcher({"line": line, "telegram": telegram}).deliver()
     assert [c.texts for c in telegram.calls] == [("ย้ายประชุมค่ะ",)], "once, by its own row"
     assert (report.sent, report.held) == (1, 1)
+
+
+class CountingQuotaSender(QuotaLineSender):
+    def __init__(self, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.reads = 0
+
+    def quota(self):
+        self.reads += 1
+        return super().quota()
+
+
+def test_the_quota_is_read_again_only_when_a_batch_could_need_more_than_is_left(
+        outbox_db, manual_clock, make_dispatcher):
+    for i in range(6):
+        add_row(outbox_db, f"news:{i}", user=f"U{i}", kind="announcement", content_key="announcement:7")
+    roomy = CountingQuotaSender(manual_clock, limit=300, used=0)
+    assert make_dispatcher({"line": roomy}, batch_size=2).deliver().sent == 6
+    assert roomy.reads == 1, "three batches of 2 fit in 300: the drain's first reading serves them all"
+
+    for i in range(6):
+        add_row(outbox_db, f"more:{i}", user=f"U{i}", kind="announcement", content_key="announcement:8")
+    tight = CountingQuotaSender(manual_clock, limit=300, used=297)
+    report = make_dispatcher({"line": tight}, batch_size=2).deliver()
+    assert (report.sent, report.held) == (3, 3) and tight.used == 300, "never past the limit"
+    assert tight.reads > 1, "a batch that could need more than is left reads LINE's figure first"

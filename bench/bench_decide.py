@@ -181,12 +181,7 @@ def sqlite_case(n: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="kongtun-decide-") as folder:
         url = f"sqlite:///{Path(folder) / 'decide.db'}"
         upgrade(url)
-        engine = make_engine(url)
-        try:
-            filled = fill(engine, n)
-            return {"database": "sqlite", "fill_seconds": round(filled, 1), **measure(engine, n)}
-        finally:
-            engine.dispose()
+        return filled_and_measured(url, "sqlite", n)
 
 
 def postgres_case(n: int, url: str) -> dict:
@@ -202,10 +197,15 @@ def postgres_case(n: int, url: str) -> dict:
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     upgrade(url)
+    return filled_and_measured(url, "postgresql", n)
+
+
+def filled_and_measured(url: str, database: str, n: int) -> dict:
+    """`n` members loaded into the migrated database at `url`, then the dues job timed on them."""
     engine = make_engine(url)
     try:
         filled = fill(engine, n)
-        return {"database": "postgresql", "fill_seconds": round(filled, 1), **measure(engine, n)}
+        return {"database": database, "fill_seconds": round(filled, 1), **measure(engine, n)}
     finally:
         engine.dispose()
 

@@ -39,8 +39,6 @@ class Chat:
     locale: str
 
 
-
-
 def has_chat(after: int = 0) -> ColumnElement[bool]:
     """The member has a reachable chat. `after` repeats the page's lower bound inside: without it
     PostgreSQL merges with every chat from the first, and each page costs more than the last."""

@@ -174,6 +174,41 @@ def roles_grant(member_no: str, fund_code: str, role: str) -> None:
     click.echo(f"{name} ({fund_code} {member_no}) has the role {role}.")
 
 
+@roles.command("revoke", help="Take a committee role away from a member.")
+@click.argument("member_no")
+@click.option("--fund", "fund_code", required=True)
+@click.option("--role", type=click.Choice(["committee", "treasurer", "admin"]), required=True)
+def roles_revoke(member_no: str, fund_code: str, role: str) -> None:
+    from services import roles as role_service
+    from services.errors import NotFound
+
+    config = _config()
+    with _session(config) as session, session.begin():
+        try:
+            removed = role_service.revoke(session, fund_code=fund_code, member_no=member_no, role=role,
+                                          actor="cli")
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"{fund_code} {member_no} " + (f"no longer has the role {role}." if removed
+                                             else f"did not have the role {role}; nothing changed."))
+
+
+@roles.command("list", help="Who holds which committee role (one fund with --fund).")
+@click.option("--fund", "fund_code")
+def roles_list(fund_code: str | None) -> None:
+    from services import roles as role_service
+
+    config = _config()
+    with _session(config) as session:
+        holders = role_service.holders(session, fund_code)
+    if not holders:
+        click.echo("No committee roles" + (f" in {fund_code}." if fund_code else "."))
+        return
+    click.echo(f"{'fund':<18}{'member':<10}{'role':<11}{'since':<12}name")
+    for h in holders:
+        click.echo(f"{h.fund:<18}{h.member_no:<10}{h.role:<11}{h.granted_at:%Y-%m-%d}  {h.name}")
+
+
 @main.command("stats", help="Members and coverage per fund.")
 def stats() -> None:
     from domain.balance import coverage_percent

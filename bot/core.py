@@ -206,7 +206,8 @@ class Core:
         now = self.now()
         timeout = timedelta(minutes=self.config.dialog_timeout_minutes)
         extras: dict[str, object] = {"id_key": self.config.secret_key,
-                                     "timeout": self.config.dialog_timeout_minutes}
+                                     "timeout": self.config.dialog_timeout_minutes,
+                                     "in_group": incoming.in_group}
         if state is not None and now - state.updated_at > timeout:
             # An abandoned dialog: start afresh, but let the answer say so rather than puzzle.
             extras["expired_dialog"] = state.state

@@ -44,3 +44,24 @@ REG_ANY = "reg:"  # a registration button from an older version: answered as sta
 # Buttons a person may press at any time, from a menu, a tile or a command.
 ENTRY_POINTS = (MENU, ACCOUNT, BENEFITS, FUND, MEETINGS, REGISTER, LANGUAGE, MY_DATA, DELETE, CANCEL,
                 NOTIFICATIONS)
+
+# Committee tools (handlers/committee): only role-holders see them; every press is checked again.
+COMMITTEE = "cm"
+
+# Committee: announcements.
+CM_ANNOUNCE = "cm:ann"
+
+# Committee: meetings.
+CM_MEETINGS = "cm:meet"
+
+# Committee: payments.
+CM_PAYMENTS = "cm:pay"
+
+# Committee: applications.
+CM_APPLICATIONS = "cm:app"
+
+# Committee: reports.
+CM_REPORTS = "cm:rep"
+
+# Committee: the rest (hub, confirmations).
+CM_ANY = "cm:"  # a committee button no tool claims (an older version's): answered as stale

@@ -43,6 +43,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "ไม่ต้องส่งข้อความ", "หยุดส่งข้อความ", "แจ้งเตื่อน", "แจงเตือน",  # the last two: common typos
         "notifications", "notification", "reminders", "reminder", "mute",
     ),
+    "committee": ("เมนูกรรมการ", "กรรมการ", "งานกรรมการ", "committee", "/committee"),
     "menu": (
         "เมนู", "ช่วยด้วย", "ช่วย", "วิธีใช้", "สวัสดี", "หวัดดี", "ดีครับ", "ดีค่ะ",
         "help", "menu", "start", "hello", "hi",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import buttons as B
 from handlers.base import Button, Context, Incoming, Reply, Text, handles
+from handlers.committee import guard
 
 
 def registration_waiting(ctx: Context) -> bool:
@@ -26,6 +27,8 @@ def menu_buttons(ctx: Context) -> tuple[Button, ...]:
     buttons += [ctx.button("menu.btn_mydata", B.MY_DATA), ctx.button("menu.btn_language", B.LANGUAGE)]
     if ctx.member is not None:  # what is pushed to a member: only a linked chat has a choice
         buttons.append(ctx.button("settings.btn_notifications", B.NOTIFICATIONS))
+    if guard.has_committee_menu(ctx):  # role-holders only, never in a group
+        buttons.insert(0, ctx.button("committee.btn_committee", B.COMMITTEE))
     return tuple(buttons)
 
 

@@ -5,6 +5,7 @@ from models.audit import AuditLog, audit
 from models.base import Base, make_engine, make_sessionmaker, utcnow
 from models.chat import ChatAccount, DialogState, OutboxMessage, ProcessedEvent
 from models.claim import Claim, ClaimStatus
+from models.confirmation import ConfirmedAction
 from models.delivery import ChannelHold, JobRun, SendPace
 from models.fund import BenefitRule, BenefitTier, Fund
 from models.ledger import ExpenseKind, FundExpense, FundIncome, IncomeSource, Payment
@@ -28,6 +29,7 @@ __all__ = [
     "ChatAccount",
     "Claim",
     "ClaimStatus",
+    "ConfirmedAction",
     "CommitteeRole",
     "DialogState",
     "ExpenseKind",

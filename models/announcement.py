@@ -23,6 +23,8 @@ class AnnouncementState(enum.StrEnum):
 class Audience(enum.StrEnum):
     MEMBERS = "members"  # active members
     COMMITTEE = "committee"
+    ARREARS = "arrears"  # active members with unpaid months
+    DISTRICT = "district"  # active members of the funds of one district (`district_th`)
 
 
 class Announcement(Base):
@@ -36,6 +38,7 @@ class Announcement(Base):
         Enum(Audience, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
         default=Audience.MEMBERS,
     )
+    district_th: Mapped[str | None] = mapped_column(String(100))  # the audience "district"
     text_th: Mapped[str] = mapped_column(Text)
     text_en: Mapped[str | None] = mapped_column(Text)  # None: the Thai text goes to everyone
     send_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)

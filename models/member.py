@@ -27,6 +27,7 @@ class MemberStatus(enum.StrEnum):
     LAPSED = "lapsed"
     RESIGNED = "resigned"
     DECEASED = "deceased"
+    REJECTED = "rejected"  # an application the committee turned down (kept: the decision is audited)
 
 
 class Member(Base):

@@ -36,7 +36,8 @@ from tests.fakes.telegram_api import TOKEN, FakeTelegram
 from tests.fakes.telegram_spec import TelegramSpec
 from tests.fakes.telegram_updates import WEBHOOK_SECRET, TelegramPerson, Updates
 
-pytest_plugins = ["tests.jobs_fixtures", "tests.dispatch_fixtures", "tests.line_delivery_fixtures"]
+pytest_plugins = ["tests.jobs_fixtures", "tests.dispatch_fixtures", "tests.line_delivery_fixtures",
+                  "tests.committee_fixtures"]
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SECRET = "test-secret-key"

@@ -82,6 +82,10 @@ class ChatDriver(ABC):
         """(text to match, button): what a person reads on each button."""
         return ((b.label, b) for b in self.buttons())
 
+    def labels(self) -> list[str]:
+        """What a person reads on the buttons of the last answer."""
+        return [label for label, _ in self._tappable()]
+
     def tap(self, label_part: str) -> list[Message]:
         """Press the first button whose label contains `label_part`."""
         for label, button in self._tappable():

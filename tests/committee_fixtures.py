@@ -21,7 +21,8 @@ from tests.factories import link_chat, make_fund, make_member
 
 
 def seat(session, user: str, fund: Fund, *, channel: str = "simulator",
-         roles: tuple[str, ...] = ("committee",), locale: str = "th", first_name: str = "ประยุทธ", months_paid: int = 12) -> Member:
+         roles: tuple[str, ...] = ("committee",), locale: str = "th", first_name: str = "ประยุทธ",
+         months_paid: int = 12) -> Member:
     """A member of `fund`, linked to the chat `user`, holding `roles` in that fund."""
     member = make_member(session, fund, first_name=first_name, last_name="กรรมการ", months_paid=months_paid)
     link_chat(session, user, member, channel=channel, locale=locale)

@@ -73,3 +73,19 @@ def test_roles_grant_list_and_revoke_by_the_operator(run, session):
     assert session.scalars(select(CommitteeRole).where(CommitteeRole.member_id == member.id)).all() == []
     actions = session.scalars(select(AuditLog.action).where(AuditLog.action.like("role.%"))).all()
     assert actions == ["role.grant", "role.revoke"]
+
+
+def test_in_a_group_the_committee_menu_is_hidden_and_its_tools_refused(app, db):
+    from tests.drivers import CoreChat
+
+    with db() as s, s.begin():
+        seat(s, "TG-chair", make_fund(s), channel="telegram")
+    group = CoreChat(app, "TG-chair", channel="telegram", in_group=True)
+    group.say("เมนู")
+    assert "เมนูกรรมการ" not in [b.label for b in group.buttons()]
+    group.press(B.COMMITTEE)
+    assert "แชตส่วนตัว" in group.text
+    assert [r.detail["reason"] for r in refusals(db)] == ["in_group"]
+    private = CoreChat(app, "TG-chair", channel="telegram")
+    private.say("เมนู")
+    assert "เมนูกรรมการ" in [b.label for b in private.buttons()]

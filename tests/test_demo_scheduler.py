@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.app import create_app, get_core, senders
 from bot.demo import live
 from bot.demo.seed import PACKAGED_DATA, seed_demo
-from models import AuditLog, ChatAccount, Meeting, OutboxMessage, make_sessionmaker
+from models import AuditLog, ChatAccount, CommitteeRole, Meeting, OutboxMessage, make_sessionmaker
 from scheduler.clock import ManualClock
 from tests.conftest import SECRET
 
@@ -53,7 +53,7 @@ def test_the_demo_links_its_chat_and_schedules_a_meeting_once(engine, clean_db, 
     Session = make_sessionmaker(engine)
     with Session() as session:
         done = live.prepare(session, now=TODAY_10AM, tz=BANGKOK)
-        assert len(done) == 2 and "demo-somsri" in done[0]
+        assert len(done) == 3 and "demo-somsri" in done[0] and "demo-committee" in done[1]
         assert live.prepare(session, now=TODAY_10AM, tz=BANGKOK) == []  # a restart adds nothing
         chat = session.scalars(select(ChatAccount).where(
             ChatAccount.external_user_id == live.DEMO_CHAT)).one()
@@ -61,7 +61,31 @@ def test_the_demo_links_its_chat_and_schedules_a_meeting_once(engine, clean_db, 
         meeting = session.scalars(select(Meeting).where(Meeting.title_th == live.MEETING_TITLE_TH)).one()
         assert meeting.starts_at == datetime(2026, 12, 2, 13, 30, tzinfo=BANGKOK)
         assert session.scalar(select(func.count()).select_from(AuditLog).where(
-            AuditLog.action.in_(("member.link", "meeting.schedule")))) == 2
+            AuditLog.action.in_(("member.link", "meeting.schedule")))) == 3
+
+
+def test_the_demo_committee_chat_is_the_funds_treasurer_and_opens_the_committee_menu(
+        engine, clean_db, tmp_path, database_url):
+    from bot.app import create_app
+    from bot.config import Config
+    from tests.conftest import SECRET
+    from tests.drivers import SimulatorChat
+
+    small_demo(tmp_path / "data", engine)
+    with make_sessionmaker(engine)() as session:
+        live.prepare(session, now=TODAY_10AM, tz=BANGKOK)
+        chat = session.scalars(select(ChatAccount).where(
+            ChatAccount.external_user_id == live.DEMO_COMMITTEE_CHAT)).one()
+        held = {r.role for r in session.scalars(select(CommitteeRole).where(
+            CommitteeRole.member_id == chat.member_id))}
+        assert held == {"treasurer", "committee"} and chat.member.fund.code == live.DEMO_FUND
+    app = create_app(Config.from_env(env={"KONGTUN_SECRET_KEY": SECRET, "DATABASE_URL": database_url},
+                                     simulator=True))
+    committee = SimulatorChat(app.test_client(), live.DEMO_COMMITTEE_CHAT)
+    committee.say("เมนู")
+    committee.tap("เมนูกรรมการ")
+    assert {"ประกาศ", "รับเงิน", "รายงาน"} <= {b.label for b in committee.buttons()}
+    app.extensions["kongtun"].engine.dispose()
 
 
 def test_a_chat_someone_registered_as_her_is_left_alone(engine, clean_db, tmp_path):

@@ -17,8 +17,9 @@ from models import CommitteeRole, Meeting, MemberStatus
 
 
 def insert_roles(ctx: FundContext, people: list[Person]) -> None:
-    """The demo identities' roles, and an admin, a treasurer and three to five committee members
-    elected from long-standing members in good standing, aged 35 to 72."""
+    """The demo identities' roles (สมชาย of Phuket City is the network's one admin), and a treasurer
+    and three to five committee members elected from long-standing members in good standing, aged
+    35 to 72. An admin acts on every fund, so no fund has one of its own."""
     rng, today = ctx.rng, ctx.today
     granted_on = random_date(rng, today - timedelta(days=700), today - timedelta(days=30))
     granted = datetime.combine(granted_on, clock_time(10, 0), BANGKOK)
@@ -28,7 +29,7 @@ def insert_roles(ctx: FundContext, people: list[Person]) -> None:
                   and p.last_paid is not None and p.last_paid >= ctx.current
                   and 35 <= today.year - p.birth_date.year <= 72
                   and p.joined_on <= today - timedelta(days=3 * 365)]
-    roles = ["admin", "treasurer"] + ["committee"] * rng.randint(3, 5)
+    roles = ["treasurer"] + ["committee"] * rng.randint(3, 5)
     for person, role in zip(rng.sample(candidates, min(len(roles), len(candidates))), roles,
                             strict=False):
         rows.append({"member_id": person.id, "fund_id": ctx.fund.id, "role": role,

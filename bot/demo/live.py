@@ -5,6 +5,9 @@ scheduler itself, in-process, delivering to the simulator inbox the page polls.
   is two months in arrears: the dues job writes her a lapse warning as soon as it runs.
 - Pa Khlok gets an extra members' meeting three days ahead (when it has none that close), so she
   gets a meeting reminder too (from 09:00), and `ประชุมเมื่อไหร่` shows it.
+- The simulator chat `demo-committee` (another preset) is linked to Pa Khlok's treasurer, who is on
+  its committee too: the committee menu's tools work at once, and what they send to สมศรี (a receipt
+  for her dues, an announcement, a meeting) arrives in `demo-somsri`'s inbox.
 - Quiet hours are off unless KONGTUN_QUIET_HOURS is set: a newcomer trying the demo at 22:00
   should still see a reminder arrive, not wait until 08:00.
 """
@@ -23,12 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Config
 from messaging.sender import Sender
-from models import ChatAccount, Fund, Meeting, Member
+from models import ChatAccount, CommitteeRole, Fund, Meeting, Member
 from scheduler.clock import Clock, system_clock
-from services import accounts, linking, meetings
+from services import accounts, linking, meetings, roles
 
 DEMO_CHAT = "demo-somsri"  # a preset user of the simulator page (bot/templates/simulator.html)
 DEMO_FUND, DEMO_MEMBER_NO = "PAKHLOK", "00001"  # สมศรี มีสุข (docs/demo.md)
+DEMO_COMMITTEE_CHAT = "demo-committee"  # another preset: Pa Khlok's treasurer, on its committee too
 MEETING_DAYS_AHEAD = 3
 MEETING_TITLE_TH = "ประชุมใหญ่วิสามัญสมาชิก กองทุนสวัสดิการชุมชนเทศบาลตำบลป่าคลอก"
 
@@ -51,6 +55,10 @@ def prepare(session: Session, *, now: datetime, tz: ZoneInfo) -> list[str]:
         return done  # not the demo's data (seed-demo --data of other funds): nothing to add
     if _link_demo_chat(session, somsri, now):
         done.append(f"linked the simulator chat {DEMO_CHAT} to {somsri.full_name} ({DEMO_FUND})")
+    treasurer = _link_committee_chat(session, somsri.fund_id, now)
+    if treasurer is not None:
+        done.append(f"linked the simulator chat {DEMO_COMMITTEE_CHAT} to {DEMO_FUND}'s treasurer "
+                    f"(member {treasurer}, on the committee too)")
     if _add_meeting_soon(session, somsri.fund_id, now=now, tz=tz):
         done.append(f"scheduled a {DEMO_FUND} members' meeting in {MEETING_DAYS_AHEAD} days "
                     "(its reminder goes from 09:00)")
@@ -68,6 +76,26 @@ def _link_demo_chat(session: Session, member: Member, now: datetime) -> bool:
         return False  # someone used this chat for another member: leave it theirs
     linking.link(session, account, member, consent_at=now, actor="demo", at=now, via="demo")
     return True
+
+
+def _link_committee_chat(session: Session, fund_id: int, now: datetime) -> str | None:
+    """The fund's treasurer on the `demo-committee` chat, given the committee role too; the member
+    number when it was done now, None when it was done before (or there is no treasurer)."""
+    account = accounts.get_or_create_account(session, "simulator", DEMO_COMMITTEE_CHAT)
+    if account.member_id is not None or account.pending_member_id is not None:
+        return None
+    treasurer = session.scalar(select(Member).join(CommitteeRole, CommitteeRole.member_id == Member.id).where(
+        CommitteeRole.fund_id == fund_id, CommitteeRole.role == "treasurer").order_by(Member.id).limit(1))
+    if treasurer is None or treasurer.member_no is None:
+        return None
+    taken = session.scalar(select(ChatAccount.id).where(
+        ChatAccount.channel == "simulator", ChatAccount.member_id == treasurer.id))
+    if taken is not None:
+        return None
+    linking.link(session, account, treasurer, consent_at=now, actor="demo", at=now, via="demo")
+    roles.grant(session, fund_code=treasurer.fund.code, member_no=treasurer.member_no, role="committee",
+                actor="demo", at=now)
+    return treasurer.member_no
 
 
 def _add_meeting_soon(session: Session, fund_id: int, *, now: datetime, tz: ZoneInfo) -> bool:

@@ -82,7 +82,7 @@ class DemoIdentity:
 DEMO_IDENTITIES: tuple[DemoIdentity, ...] = (
     DemoIdentity("somchai", "PKT-CITY", "00001", "สมชาย", "ใจดี", "m", "3100600445635",
                  date(1967, 1, 15), "+66812345678", MemberStatus.ACTIVE, 96, 5, 0, 1,
-                 beneficiaries=(("สมใจ ใจดี", "ภรรยา", 100),), roles=("committee",),
+                 beneficiaries=(("สมใจ ใจดี", "ภรรยา", 100),), roles=("committee", "admin"),
                  hospital_claim=True),
     # Paid through three months back: the last two ended months are unpaid, so one more missed
     # month ends her membership (dues_status: arrears_months == 2, lapse_warning).

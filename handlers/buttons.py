@@ -59,6 +59,11 @@ CM_PAYMENTS = "cm:pay"
 
 # Committee: applications.
 CM_APPLICATIONS = "cm:app"
+CM_APP_PAGE = "cm:app:pg:"  # + page number (0 first)
+CM_APP_APPROVE = "cm:app:ap:"  # + the application's member id
+CM_APP_REJECT = "cm:app:rj:"  # + the application's member id
+CM_APP_REASON = "cm:app:rs:"  # + reason code (services.applications.REASONS)
+CM_APP_CONFIRM = "cm:app:ok:"  # + confirmation token
 
 # Committee: reports.
 CM_REPORTS = "cm:rep"

@@ -92,7 +92,8 @@ def pending_duplicate():
     """`is_duplicate` as an SQL condition on `Member`."""
     earlier = aliased(Member)
     return and_(Member.status == MemberStatus.PENDING, exists().where(
-        earlier.national_id_hash == Member.national_id_hash, earlier.id < Member.id))
+        earlier.national_id_hash == Member.national_id_hash, earlier.id < Member.id,
+        earlier.status != MemberStatus.REJECTED))
 
 
 def find_member(session: Session, id_hash: str, born: date) -> Member | None:
@@ -106,8 +107,10 @@ def find_member(session: Session, id_hash: str, born: date) -> Member | None:
 
 
 def on_roster(session: Session, id_hash: str) -> list[Member]:
-    """Every roster record with this ID, the one that matters most first."""
-    members = session.scalars(select(Member).where(Member.national_id_hash == id_hash)).all()
+    """Every roster record with this ID, the one that matters most first. An application the
+    committee rejected is on no roster: its applicant may apply again without being a duplicate."""
+    members = session.scalars(select(Member).where(
+        Member.national_id_hash == id_hash, Member.status != MemberStatus.REJECTED)).all()
     return sorted(members, key=lambda m: (_STATUS_PREFERENCE.get(m.status, 9), m.id))
 
 

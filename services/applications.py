@@ -107,13 +107,14 @@ def application(session: Session, member_id: int) -> Member:
 
 
 def next_member_no(session: Session, fund_id: int) -> str:
-    """The fund's largest number + 1, as wide as the fund's numbers ("00124" -> "00125")."""
+    """The fund's largest number + 1, as wide as that number is ("00124" -> "00125"): a fund whose
+    numbers changed width keeps the width of its latest ones."""
     numbers = [n for n in session.scalars(select(Member.member_no).where(
         Member.fund_id == fund_id, Member.member_no.is_not(None))) if n and n.isdigit()]
     if not numbers:
         return "1".zfill(NUMBER_WIDTH)
-    largest = max(numbers, key=int)
-    return str(int(largest) + 1).zfill(max(len(n) for n in numbers))
+    largest = max(numbers, key=lambda n: (int(n), len(n)))
+    return str(int(largest) + 1).zfill(len(largest))
 
 
 def _still_pending(session: Session, member: Member) -> None:

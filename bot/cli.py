@@ -239,6 +239,7 @@ def stats() -> None:
 def _add_channel_commands() -> None:
     from bot.channels.line_admin import line_cli
     from bot.channels.telegram_admin import telegram_cli
+    from bot.cli_applications import applications_cli
     from bot.cli_jobs import jobs_cli, scheduler_cmd, worker_cmd
     from bot.cli_links import links_cli
     from bot.cli_outbox import outbox_cli
@@ -248,6 +249,7 @@ def _add_channel_commands() -> None:
     main.add_command(links_cli)
     for command in (jobs_cli, scheduler_cmd, worker_cmd, outbox_cli):
         main.add_command(command)
+    main.add_command(applications_cli)
 
 
 _add_channel_commands()

@@ -25,7 +25,7 @@ from messaging.values import Text
 from models import ChatAccount, Fund, Member, MemberStatus, audit
 from services import outbox
 from services.accounts import withdraw_chat
-from services.errors import NotFound
+from services.errors import NotFound, ServiceError
 from services.linking import is_duplicate, on_roster
 
 PAGE_SIZE = 5
@@ -36,23 +36,24 @@ NOTE_MAX = 300  # a reason typed by the committee ("other"), as the applicant is
 REASONS = ("area", "details", "duplicate", "other")
 
 
-class AlreadyDecided(Exception):
+class AlreadyDecided(ServiceError):
     """The application is no longer pending (decided by someone else meanwhile, or never one)."""
 
     def __init__(self, member: Member) -> None:
-        super().__init__(f"member {member.id} is {member.status}")
+        super().__init__(f"application {member.id} is already decided (now {member.status})")
         self.member = member
 
 
-class DuplicateApplication(Exception):
+class DuplicateApplication(ServiceError):
     """Its national ID is on a roster already: the committee checks the person in person first."""
 
     def __init__(self, existing: Member) -> None:
-        super().__init__(f"duplicate of member {existing.id}")
+        super().__init__(f"a duplicate: its national ID is on a roster already (member "
+                         f"{existing.member_no or 'pending'} of {existing.fund.code}); check the person in person")
         self.existing = existing
 
 
-class NumberBusy(Exception):
+class NumberBusy(ServiceError):
     """No free member number after `NUMBER_TRIES` (approvals racing): try again."""
 
 
@@ -117,6 +118,12 @@ def next_member_no(session: Session, fund_id: int) -> str:
     return str(int(largest) + 1).zfill(len(largest))
 
 
+def refuse_duplicate(session: Session, member: Member, existing: Member, *, actor: str) -> None:
+    """An approval asked for and refused: the ID is on a roster already (audited, nothing changed)."""
+    audit(session, actor, "application.approve_refused", "member", member.id, fund=member.fund.code,
+          reason="duplicate", duplicate_of=existing.id)
+
+
 def _still_pending(session: Session, member: Member) -> None:
     session.refresh(member)
     if member.status != MemberStatus.PENDING:
@@ -128,6 +135,7 @@ def approve(session: Session, member: Member, *, actor: str, today: date) -> str
     now), audited, and the applicant told. Returns the member number."""
     _still_pending(session, member)
     if (existing := duplicate_of(session, member)) is not None:
+        refuse_duplicate(session, member, existing, actor=actor)
         raise DuplicateApplication(existing)
     number = None
     for _ in range(NUMBER_TRIES):

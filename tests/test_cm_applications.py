@@ -149,6 +149,9 @@ def test_a_duplicate_is_flagged_and_its_approval_refused(driver, cm_world, new_d
     for person in (twice, moved):
         assert application_of(channel_db, person).status == MemberStatus.PENDING
     assert audits(channel_db, "application.approve") == []
+    refused = audits(channel_db, "application.approve_refused")
+    assert [r.detail["reason"] for r in refused] == ["duplicate", "duplicate"]
+    assert "มีสุข" not in str(refused[0].detail) and ROSTER_ID[-4:] not in str(refused[0].detail)
     driver.tap("ไม่อนุมัติใบนี้")  # the way out it offers: reject as a duplicate
     driver.tap("สมัครซ้ำ")
     driver.tap("ยืนยันไม่อนุมัติ")

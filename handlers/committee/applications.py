@@ -73,7 +73,7 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
     except AlreadyDecided as decided:
         return view.decided(ctx, decided.member)
     except DuplicateApplication as duplicate:
-        return view.duplicate_refusal(ctx, acting, member, duplicate.existing)
+        return view.duplicate_refusal(ctx, acting, member, duplicate.existing, audited=True)
     except NumberBusy:  # nothing done: a fresh confirmation to press again
         fresh = confirmations.new_token()
         ctx.set_state(view.APPROVE, {**data, "token": fresh})

@@ -137,8 +137,12 @@ def reject_summary(ctx: Context, member: Member, token: str, reason: str, note: 
                  buttons)]
 
 
-def duplicate_refusal(ctx: Context, acting: guard.Acting, member: Member, existing: Member) -> list[Reply]:
+def duplicate_refusal(ctx: Context, acting: guard.Acting, member: Member, existing: Member, *,
+                      audited: bool = False) -> list[Reply]:
+    """Approval refused: the ID is on a roster already; the committee checks the person first."""
     ctx.clear_state()
+    if not audited:
+        applications.refuse_duplicate(ctx.session, member, existing, actor=acting.actor)
     text = ctx.t("cm_applications.duplicate_refused", name=member.full_name,
                  existing=existing_text(ctx, acting, existing))
     return [Text(text, (ctx.button("cm_applications.btn_reject_it", f"{B.CM_APP_REJECT}{member.id}"),

@@ -48,8 +48,9 @@ class DuplicateApplication(ServiceError):
     """Its national ID is on a roster already: the committee checks the person in person first."""
 
     def __init__(self, existing: Member) -> None:
-        super().__init__(f"a duplicate: its national ID is on a roster already (member "
-                         f"{existing.member_no or 'pending'} of {existing.fund.code}); check the person in person")
+        on_file = f"member {existing.member_no or '(pending)'} of {existing.fund.code}"
+        super().__init__(f"a duplicate: its national ID is on a roster already ({on_file}); "
+                         "check the person in person")
         self.existing = existing
 
 

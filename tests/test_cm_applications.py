@@ -113,7 +113,7 @@ def test_an_english_applicant_is_told_in_english_and_the_committee_may_work_in_e
     person.press(B.LANGUAGE_SET + "en")
     driver.press(B.LANGUAGE_SET + "en")
     driver.press(B.CM_APPLICATIONS)
-    assert "Pa Khlok Fund has 1 pending applications" in driver.text and "age 49" in driver.text
+    assert "Pending applications at Pa Khlok Fund: 1" in driver.text and "age 49" in driver.text
     driver.tap("Approve 1")
     assert "Approve this application?" in driver.text and "Member number: 0042" in driver.text
     driver.tap("Confirm approval")

@@ -59,7 +59,8 @@ CM_PAYMENTS = "cm:pay"
 
 # Committee: applications.
 CM_APPLICATIONS = "cm:app"
-CM_APP_PAGE = "cm:app:pg:"  # + page number (0 first)
+CM_APP_PAGE = "cm:app:pg:"  # + page (0 first), or + fund id + ":" + page for a fund named
+CM_APP_FUNDS = "cm:app:funds"  # admins: the funds with applications waiting
 CM_APP_APPROVE = "cm:app:ap:"  # + the application's member id
 CM_APP_REJECT = "cm:app:rj:"  # + the application's member id
 CM_APP_REASON = "cm:app:rs:"  # + reason code (services.applications.REASONS)

@@ -72,6 +72,14 @@ def count_pending(session: Session, fund_id: int) -> int:
         Member.fund_id == fund_id, Member.status == MemberStatus.PENDING)) or 0
 
 
+def funds_waiting(session: Session) -> list[tuple[Fund, int]]:
+    """Every fund with applications waiting, and how many, most first (the network admin's view)."""
+    rows = session.execute(select(Fund, func.count(Member.id)).join(Member, Member.fund_id == Fund.id)
+                           .where(Member.status == MemberStatus.PENDING).group_by(Fund.id)
+                           .order_by(func.count(Member.id).desc(), Fund.code)).all()
+    return [(fund, count) for fund, count in rows]
+
+
 def pending(session: Session, fund_id: int, *, page: int = 0, size: int = PAGE_SIZE) -> list[Pending]:
     """The fund's pending applications, oldest first (an application's joined_on is the day it was
     made until it is approved), one page of them."""

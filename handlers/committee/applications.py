@@ -19,11 +19,32 @@ def application_list(incoming: Incoming, ctx: Context) -> list[Reply]:
     acting = guard.authorize(incoming, ctx, "applications.list", guard.APPLICATIONS)
     if not isinstance(acting, guard.Acting):
         return acting
+    data = ctx.state_data
     if not incoming.postback:  # typed at the list: say what to press, and show it again
-        return view.list_reply(ctx, acting, int(ctx.state_data.get("page", 0)),
-                               hint=ctx.t("cm_applications.list_hint"))
-    page = view.number_in(incoming.postback, B.CM_APP_PAGE) if incoming.postback != B.CM_APPLICATIONS else 0
-    return view.list_reply(ctx, acting, page or 0)
+        fund_id, page = data.get("fund_id"), int(data.get("page", 0))
+        hint = ctx.t("cm_applications.list_hint")
+    elif incoming.postback == B.CM_APPLICATIONS:
+        fund_id, page, hint = None, 0, None
+    elif (read := view.read_page(incoming.postback)) is not None:
+        (fund_id, page), hint = read, None
+    else:
+        return view.stale(ctx)
+    if fund_id is not None and fund_id != acting.powers.fund_id:  # a fund named: may this chat see it?
+        acting = guard.authorize(incoming, ctx, "applications.list", guard.APPLICATIONS, fund_id=fund_id)
+        if not isinstance(acting, guard.Acting):
+            return acting
+        if acting.fund is None:
+            return view.stale(ctx)
+    return view.list_reply(ctx, acting, page, hint=hint)
+
+
+@handles(postbacks=(B.CM_APP_FUNDS,), dialog=view.DIALOG)
+def funds(incoming: Incoming, ctx: Context) -> list[Reply]:
+    """The network's admin: which funds have applications waiting (the whole network: admin only)."""
+    acting = guard.authorize(incoming, ctx, "applications.funds", guard.APPLICATIONS, fund_id=None)
+    if not isinstance(acting, guard.Acting):
+        return acting
+    return view.funds_reply(ctx, applications.funds_waiting(ctx.session))
 
 
 @handles(postbacks=(B.CM_APP_APPROVE,), dialog=view.DIALOG)
@@ -38,7 +59,7 @@ def approve(incoming: Incoming, ctx: Context) -> list[Reply]:
     acting, member = found
     if (existing := applications.duplicate_of(ctx.session, member)) is not None:
         return view.duplicate_refusal(ctx, acting, member, existing)
-    page = int(ctx.state_data.get("page", 0))
+    page = int(ctx.state_data.get("page", 0)) if ctx.state_name == view.LIST else 0
     token = confirmations.new_token()
     ctx.set_state(view.APPROVE, {"member_id": member.id, "token": token, "page": page})
     return view.approve_summary(ctx, member, token, page)
@@ -84,7 +105,7 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
                  fund=member.fund.name(ctx.locale))
     if not outbox.reachable_chats(ctx.session, member.id):
         text += "\n" + ctx.t("cm_applications.not_told")
-    return [Text(text, (ctx.button("cm_applications.btn_more", f"{B.CM_APP_PAGE}0"),
+    return [Text(text, (ctx.button("cm_applications.btn_more", view.page_data(0, member.fund_id)),
                         ctx.button("committee.btn_back", B.COMMITTEE)))]
 
 

@@ -21,7 +21,7 @@ def _reasons(ctx: Context, member: Member, hint: str | None = None) -> list[Repl
     page = int(ctx.state_data.get("page", 0))
     ctx.set_state(view.REASON, {"member_id": member.id, "page": page})
     text = hint or ctx.t("cm_applications.reason_ask", name=member.full_name)
-    return [Text(text, (*buttons, view.list_button(ctx, page), view.cancel_button(ctx)))]
+    return [Text(text, (*buttons, view.list_button(ctx, page, member.fund_id), view.cancel_button(ctx)))]
 
 
 @handles(postbacks=(B.CM_APP_REJECT,), dialog=view.DIALOG)
@@ -115,6 +115,6 @@ def act_reject(ctx: Context, acting: guard.Acting, member: Member, token: str,
     text = ctx.t("cm_applications.rejected", name=member.full_name)
     if not told:
         text += "\n" + ctx.t("cm_applications.not_told")
-    return [Text(text, (ctx.button("cm_applications.btn_more", f"{B.CM_APP_PAGE}0"),
+    return [Text(text, (ctx.button("cm_applications.btn_more", view.page_data(0, member.fund_id)),
                         ctx.button("committee.btn_back", B.COMMITTEE)))]
 

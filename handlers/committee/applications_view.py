@@ -10,9 +10,9 @@ from domain.thai import format_date, mask_national_id, mask_phone
 from handlers import buttons as B
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text
 from handlers.committee import guard
-from handlers.formatting import LABEL_MAX
+from handlers.formatting import LABEL_MAX, short_name_en, short_name_th
 from locales import channel_name
-from models import Member, MemberStatus
+from models import Fund, Member, MemberStatus
 from services import applications
 from services.applications import Pending
 
@@ -22,6 +22,7 @@ APPROVE = "cm.app.approve"  # the approval summary waits for its confirmation
 REASON = "cm.app.reason"  # choosing why an application is rejected
 OTHER = "cm.app.other"  # typing a reason of one's own
 REJECT = "cm.app.reject"  # the rejection summary waits for its confirmation
+MAX_BUTTONS = 13  # LINE's quick replies: five applications (two each), two pages and cancel fit
 
 
 def fit(label: str) -> str:
@@ -37,8 +38,21 @@ def cancel_button(ctx: Context) -> Button:
     return ctx.button("menu.btn_cancel", B.CANCEL)
 
 
-def list_button(ctx: Context, page: int = 0) -> Button:
-    return ctx.button("cm_applications.btn_list", f"{B.CM_APP_PAGE}{page}")
+def page_data(page: int, fund_id: int | None = None) -> str:
+    """A page of the list: of the chat's own fund, or of the fund named (authorised on the press)."""
+    return f"{B.CM_APP_PAGE}{page}" if fund_id is None else f"{B.CM_APP_PAGE}{fund_id}:{page}"
+
+
+def read_page(data: str) -> tuple[int | None, int] | None:
+    """(fund id or None for the chat's own, page) from a page button's data; None if malformed."""
+    fund, _, page = data.removeprefix(B.CM_APP_PAGE).rpartition(":")
+    if not page.isdigit() or len(page) > 6 or (fund and (not fund.isdigit() or len(fund) > 12)):
+        return None
+    return (int(fund) if fund else None), int(page)
+
+
+def list_button(ctx: Context, page: int = 0, fund_id: int | None = None) -> Button:
+    return ctx.button("cm_applications.btn_list", page_data(page, fund_id))
 
 
 def existing_text(ctx: Context, acting: guard.Acting, existing: Member) -> str:
@@ -63,8 +77,10 @@ def list_reply(ctx: Context, acting: guard.Acting, page: int, hint: str | None =
     total = applications.count_pending(ctx.session, fund.id)
     if total == 0:
         ctx.clear_state()
+        others = (ctx.button("cm_applications.btn_funds", B.CM_APP_FUNDS),) if acting.admin else ()
         return [Text(ctx.t("cm_applications.list_empty", fund=fund.name(ctx.locale)),
-                     (ctx.button("committee.btn_back", B.COMMITTEE), ctx.button("menu.btn_menu", B.MENU)))]
+                     (*others, ctx.button("committee.btn_back", B.COMMITTEE),
+                      ctx.button("menu.btn_menu", B.MENU)))]
     size = applications.PAGE_SIZE
     pages = -(-total // size)
     page = min(max(page, 0), pages - 1)
@@ -88,12 +104,14 @@ def list_reply(ctx: Context, acting: guard.Acting, page: int, hint: str | None =
         buttons.append(Button(fit(ctx.t("cm_applications.btn_reject", n=n, name=member.first_name)),
                               f"{B.CM_APP_REJECT}{member.id}"))
     if page > 0:
-        buttons.append(ctx.button("cm_applications.btn_prev", f"{B.CM_APP_PAGE}{page - 1}"))
+        buttons.append(ctx.button("cm_applications.btn_prev", page_data(page - 1, fund.id)))
     if page + 1 < pages:
-        buttons.append(ctx.button("cm_applications.btn_next", f"{B.CM_APP_PAGE}{page + 1}"))
+        buttons.append(ctx.button("cm_applications.btn_next", page_data(page + 1, fund.id)))
+    if acting.admin and len(buttons) < MAX_BUTTONS - 1:  # the network's admin: another fund's list
+        buttons.append(ctx.button("cm_applications.btn_funds", B.CM_APP_FUNDS))
     buttons.append(cancel_button(ctx))
     lines.append(hint or ctx.t("cm_applications.list_foot"))
-    ctx.set_state(LIST, {"page": page})
+    ctx.set_state(LIST, {"page": page, "fund_id": fund.id})
     return [Text("\n\n".join(lines), tuple(buttons))]
 
 
@@ -122,7 +140,7 @@ def approve_summary(ctx: Context, member: Member, token: str, page: int) -> list
             "cm_applications.waiting_value", days=fund.waiting_days, until=format_date(until, ctx.locale))),
     ]
     buttons = (ctx.button("cm_applications.btn_confirm_approve", f"{B.CM_APP_CONFIRM}{token}"),
-               list_button(ctx, page), cancel_button(ctx))
+               list_button(ctx, page, fund.id), cancel_button(ctx))
     return [Card(ctx.t("cm_applications.approve_title"), tuple(rows), ctx.t("cm_applications.approve_footer"),
                  buttons)]
 
@@ -146,7 +164,7 @@ def duplicate_refusal(ctx: Context, acting: guard.Acting, member: Member, existi
     text = ctx.t("cm_applications.duplicate_refused", name=member.full_name,
                  existing=existing_text(ctx, acting, existing))
     return [Text(text, (ctx.button("cm_applications.btn_reject_it", f"{B.CM_APP_REJECT}{member.id}"),
-                        list_button(ctx), cancel_button(ctx)))]
+                        list_button(ctx, 0, member.fund_id), cancel_button(ctx)))]
 
 
 def decided(ctx: Context, member: Member) -> list[Reply]:
@@ -158,7 +176,7 @@ def decided(ctx: Context, member: Member) -> list[Reply]:
         text = ctx.t("cm_applications.decided_approved", name=member.full_name, member_no=member.member_no)
     else:
         text = ctx.t("cm_applications.decided_other")
-    return [Text(text, (list_button(ctx), ctx.button("committee.btn_back", B.COMMITTEE)))]
+    return [Text(text, (list_button(ctx, 0, member.fund_id), ctx.button("committee.btn_back", B.COMMITTEE)))]
 
 
 def not_found(ctx: Context) -> list[Reply]:
@@ -175,6 +193,19 @@ def stale(ctx: Context) -> list[Reply]:
 def number_in(data: str, prefix: str) -> int | None:
     value = data.removeprefix(prefix)
     return int(value) if value.isdigit() and len(value) <= 12 else None
+
+
+def funds_reply(ctx: Context, waiting: list[tuple[Fund, int]]) -> list[Reply]:
+    """The network admin's choice: the funds with applications waiting, most first."""
+    ctx.clear_state()
+    if not waiting:
+        return [Text(ctx.t("cm_applications.funds_none"), (ctx.button("committee.btn_back", B.COMMITTEE),))]
+    shown = waiting[: MAX_BUTTONS - 1]
+    lines = [ctx.t("cm_applications.funds_head")]
+    lines += [f"{n}. {fund.name(ctx.locale)}: {count}" for n, (fund, count) in enumerate(waiting, 1)]
+    short = short_name_en if ctx.locale == "en" else short_name_th
+    buttons = [Button(fit(f"{short(fund)} ({count})"), page_data(0, fund.id)) for fund, count in shown]
+    return [Text("\n".join(lines), (*buttons, cancel_button(ctx)))]
 
 
 def target(incoming: Incoming, ctx: Context, action: str,

@@ -135,6 +135,9 @@ async def _sync(config: Config, todo: committee_menus.Plan, keep_going: bool) ->
                         await bot.set_my_commands(committee_menu(locale), scope=scope, language_code=language)
                     else:
                         await bot.delete_my_commands(scope=scope, language_code=language)
+            except ValueError:  # not a Telegram chat id: nothing Telegram could be asked
+                failed.append("a chat id that is not a number")
+                continue
             except TelegramError as exc:
                 if not keep_going:
                     raise

@@ -74,7 +74,20 @@ def given_chats(session: Session, channel: str) -> list[ChatAccount]:
                                 .order_by(ChatAccount.id)))
 
 
-def record(session: Session, chats: Iterable[ChatAccount], *, given: bool, actor: str) -> None:
+@dataclass(frozen=True)
+class Chat:
+    """What a sync needs of a chat account, read once (the platform calls run outside the session)."""
+
+    id: int
+    channel: str
+    external_user_id: str
+
+
+def _chats(accounts: Iterable[ChatAccount]) -> list[Chat]:
+    return [Chat(a.id, a.channel, a.external_user_id) for a in accounts]
+
+
+def record(session: Session, chats: Iterable[Chat], *, given: bool, actor: str) -> None:
     for chat in chats:
         audit(session, actor, GIVEN if given else TAKEN, ENTITY, chat.id, channel=chat.channel)
 
@@ -83,14 +96,27 @@ def record(session: Session, chats: Iterable[ChatAccount], *, given: bool, actor
 class Plan:
     """One channel's sync: give the entry to `give`, take it from `take` (former holders)."""
 
-    give: list[ChatAccount]
-    take: list[ChatAccount]
+    give: list[Chat]
+    take: list[Chat]
 
 
 def plan(session: Session, channel: str) -> Plan:
     holders = holder_chats(session, channel)
     holding = {c.id for c in holders}
-    return Plan(holders, [c for c in given_chats(session, channel) if c.id not in holding])
+    return Plan(_chats(holders), _chats(c for c in given_chats(session, channel) if c.id not in holding))
+
+
+def read_plan(config: Config, channel: str) -> Plan:
+    """`plan` in a command's own session (read before any platform call: a database that cannot
+    be used stops the command before it changes anything on the platform)."""
+    with open_session(config) as session, session.begin():
+        return plan(session, channel)
+
+
+def record_done(config: Config, give: Iterable[Chat], take: Iterable[Chat], actor: str = "cli") -> None:
+    with open_session(config) as session, session.begin():
+        record(session, give, given=True, actor=actor)
+        record(session, take, given=False, actor=actor)
 
 
 def member_plan(session: Session, member_id: int, channel: str) -> Plan:
@@ -99,8 +125,8 @@ def member_plan(session: Session, member_id: int, channel: str) -> Plan:
                                                       ChatAccount.channel == channel)).all()
     holding = {c.id for c in holder_chats(session, channel)}
     given = {c.id for c in given_chats(session, channel)}
-    return Plan([c for c in chats if c.id in holding],
-                [c for c in chats if c.id not in holding and c.id in given])
+    return Plan(_chats(c for c in chats if c.id in holding),
+                _chats(c for c in chats if c.id not in holding and c.id in given))
 
 
 def configured(config: Config, channel: str) -> bool:

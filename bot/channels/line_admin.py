@@ -122,6 +122,7 @@ def richmenu(font: Path | None, save: Path | None) -> None:
         committee_save = save.with_name(f"{save.stem}-committee{save.suffix}")
         committee_save.write_bytes(committee_image)
         click.echo(f"Images written to {save} and {committee_save}")
+    todo = committee_menus.read_plan(config, "line")
     with _client(config) as client, _client(config, data_api_url(config.line_api_base_url)) as data:
         api, blob = MessagingApi(client), MessagingApiBlob(data)
         try:
@@ -133,7 +134,10 @@ def richmenu(font: Path | None, save: Path | None) -> None:
                                    committee_image, font_path.name)
             api.set_default_rich_menu(menu_id, _request_timeout=ADMIN_TIMEOUT)
             click.echo(f"Default rich menu: {menu_id}")
-            _sync_all(config, api, committee_id)
+            _link(api, committee_id, todo)
+            committee_menus.record_done(config, todo.give, todo.take)
+            click.echo(f"Committee rich menu: linked to {len(todo.give)} role-holder chat(s), "
+                       f"unlinked from {len(todo.take)} former one(s)")
             for menu in ours:
                 if menu.rich_menu_id not in (menu_id, committee_id):
                     api.delete_rich_menu(menu.rich_menu_id, _request_timeout=ADMIN_TIMEOUT)
@@ -158,20 +162,8 @@ def _ensure(api: MessagingApi, blob: MessagingApiBlob, ours: list, body: dict, i
     return menu_id
 
 
-def _sync_all(config: Config, api: MessagingApi, committee_id: str) -> None:
-    """Link the committee menu to every role-holder's LINE chat, unlink it from former ones."""
-    with committee_menus.open_session(config) as session:
-        with session.begin():
-            todo = committee_menus.plan(session, "line")
-        _link(api, committee_id, todo)
-        with session.begin():
-            committee_menus.record(session, todo.give, given=True, actor="cli")
-            committee_menus.record(session, todo.take, given=False, actor="cli")
-    click.echo(f"Committee rich menu: linked to {len(todo.give)} role-holder chat(s), "
-               f"unlinked from {len(todo.take)} former one(s)")
-
-
 def _link(api: MessagingApi, committee_id: str, todo: committee_menus.Plan) -> None:
+    """Link the committee menu to every role-holder's LINE chat, unlink it from former ones."""
     give = [c.external_user_id for c in todo.give]
     take = [c.external_user_id for c in todo.take]
     for i in range(0, len(give), BULK):

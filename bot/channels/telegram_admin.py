@@ -94,15 +94,12 @@ def committee_menu(locale: str) -> list[BotCommand]:
                                        "/committee in role-holders' chats.")
 def commands() -> None:
     config = _config()
+    todo = committee_menus.read_plan(config, "telegram")
     for language, outcome in _run(_set_commands(config)):
         click.echo(f"{language or 'default'}: {outcome}")
-    with committee_menus.open_session(config) as session:
-        with session.begin():
-            todo = committee_menus.plan(session, "telegram")
-        done, failed = _run(_sync(config, todo, keep_going=True))
-        with session.begin():
-            committee_menus.record(session, [c for c in todo.give if c.id in done], given=True, actor="cli")
-            committee_menus.record(session, [c for c in todo.take if c.id in done], given=False, actor="cli")
+    done, failed = _run(_sync(config, todo, keep_going=True))
+    committee_menus.record_done(config, [c for c in todo.give if c.id in done],
+                                [c for c in todo.take if c.id in done])
     given = sum(c.id in done for c in todo.give)
     click.echo(f"committee: set in {given} role-holder chat(s), deleted from {len(done) - given} "
                f"former one(s)")

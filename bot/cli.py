@@ -40,6 +40,8 @@ class _Kongtun(click.Group):
 
         try:
             return super().invoke(ctx)
+        except click.exceptions.Exit:  # --help and ctx.exit(): a RuntimeError too, but not an error
+            raise
         except RuntimeError as exc:  # Config.from_env: a setting that cannot be used
             raise click.ClickException(str(exc)) from exc
         except (OperationalError, ProgrammingError) as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
@@ -114,10 +114,11 @@ def by_channel(session: Session, where) -> tuple[int, dict[str, int]]:
     return total, counts
 
 
-def preview(session: Session, announcement: Announcement, *, locale: str, send_at: datetime,
+def preview(session: Session, announcement: Announcement, *, locale: str, send_at: datetime, tz: tzinfo,
             quiet_hours: str, reserve_setting: str) -> Preview:
-    """`announcement` may be a draft not yet stored (the chat keeps the text until confirmed)."""
-    local = send_at.astimezone(send_at.tzinfo)
+    """`announcement` may be a draft not yet stored (the chat keeps the text until confirmed); `tz`
+    is the funds' zone, whose clock the quiet hours and the months in arrears follow."""
+    local = send_at.astimezone(tz)
     total, counts = by_channel(session, announcements.audience(announcement, local.date()))
     line = counts.get("line", 0)
     quota = line_quota(session, send_at)

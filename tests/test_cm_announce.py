@@ -11,11 +11,19 @@ from sqlalchemy import select
 
 from bot.cli import main
 from handlers import buttons as B
-from models import Announcement, AnnouncementState, Audience, AuditLog, ChatAccount, MemberStatus, OutboxMessage
+from models import (
+    Announcement,
+    AnnouncementState,
+    Audience,
+    AuditLog,
+    ChatAccount,
+    MemberStatus,
+    OutboxMessage,
+)
 from scheduler.jobs import JOBS
+from services import announcements
 from tests.committee_fixtures import seat
 from tests.conftest import BANGKOK, SECRET
-from services import announcements
 from tests.factories import make_fund
 from tests.jobs_fixtures import JOINED, at, member_with_chat, outbox, text_of
 
@@ -49,7 +57,8 @@ def world(channel_db, cm_world, channel: str) -> Reach:
         member_with_chat(s, home, joined_on=JOINED, months_paid=10)  # paid through October: not behind
         behind_tg = member_with_chat(s, home, channels=("telegram",), joined_on=JOINED, months_paid=9)
         blocked = member_with_chat(s, home, joined_on=JOINED, months_paid=2, unreachable=("line",))
-        member_with_chat(s, home, channels=("telegram", "line"), joined_on=JOINED, months_paid=11, locale="en")
+        member_with_chat(s, home, channels=("telegram", "line"), joined_on=JOINED, months_paid=11,
+                         locale="en")
         quiet = member_with_chat(s, home, joined_on=JOINED, months_paid=1)
         quiet.notify_announcements = False
         member_with_chat(s, home, joined_on=JOINED, status=MemberStatus.LAPSED)
@@ -105,7 +114,8 @@ def test_the_whole_flow_in_thai_and_the_job_writes_what_the_preview_said(driver,
     assert "ตั้งเวลาส่งประกาศ" in driver.text and "1 ธันวาคม 2569" in driver.text
     (item,) = announcements_of(channel_db)
     assert item.state == AnnouncementState.SCHEDULED and item.fund_id == cm_world.home_id
-    assert item.send_at == at(2026, 12, 1, 9, 0) and item.text_th == TEXT and item.audience == Audience.MEMBERS
+    assert item.send_at == at(2026, 12, 1, 9, 0) and item.text_th == TEXT
+    assert item.audience == Audience.MEMBERS
 
     assert JOB.run(channel_db, at(2026, 12, 1, 8, 59), BANGKOK) == 0
     assert JOB.run(channel_db, at(2026, 12, 1, 9, 0), BANGKOK) == reach.reachable

@@ -3,7 +3,7 @@ the audience's name, a moment typed and shown back (Buddhist Era in Thai)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -82,7 +82,7 @@ def read_moment(ctx: Context, text: str | None) -> datetime | str:
 
 
 def preview_of(ctx: Context, item: Announcement, send_at: datetime) -> Preview:
-    return preview(ctx.session, item, locale=ctx.locale, send_at=send_at,
+    return preview(ctx.session, item, locale=ctx.locale, send_at=send_at, tz=ctx.now.tzinfo or UTC,
                    quiet_hours=str(ctx.extras.get("quiet_hours", "21:00-08:00")),
                    reserve_setting=str(ctx.extras.get("line_quota_reserve", "10%")))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.moments import parse_moment
 from domain.thai import format_number
@@ -39,8 +39,9 @@ def draft_of(data: dict[str, Any]) -> Announcement:
 def districts(ctx: Context) -> list[tuple[str, str]]:
     """(Thai, English) names of the districts the funds are in, in a stable order (the buttons carry
     the index)."""
-    return list(ctx.session.execute(select(Fund.district_th, Fund.district_en).distinct()
-                                    .order_by(Fund.district_th)).tuples())
+    rows = ctx.session.execute(select(Fund.district_th, func.min(Fund.district_en))
+                               .group_by(Fund.district_th).order_by(Fund.district_th))
+    return [(th, en) for th, en in rows]
 
 
 def district_name(ctx: Context, district_th: str | None) -> str:

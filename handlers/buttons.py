@@ -52,6 +52,7 @@ COMMITTEE = "cm"
 CM_ANNOUNCE = "cm:ann"
 CM_ANN_NEW = "cm:ann:new"  # write a new one
 CM_ANN_AUDIENCE = "cm:ann:aud:"  # + members | arrears | network | d<index in the district list>
+CM_ANN_AUDIENCES = "cm:ann:auds"  # back to the choice of audience
 CM_ANN_DISTRICTS = "cm:ann:dists"  # the district list (network admins)
 CM_ANN_TEST = "cm:ann:test"  # a test to my own chat
 CM_ANN_NOW = "cm:ann:now"

@@ -238,7 +238,11 @@ def _inbox(client, user: str, prefix: str) -> list[dict]:
 
 def test_the_arrears_audience_counts_only_members_behind(channel_db, cm_world, driver):
     reach = world(channel_db, cm_world, driver.channel)
-    write_and_choose(driver, "สมาชิกค้างเงินสัจจะ")
+    write_and_choose(driver)
+    assert "ผู้รับ 8 คน" in driver.text
+    driver.tap("เปลี่ยนผู้รับ")  # from the preview, another audience for the same text
+    driver.tap("สมาชิกค้างเงินสัจจะ")
+    assert "ส่งถึง: สมาชิกของกองทุนสวัสดิการชุมชนตำบลป่าคลอกที่ค้างเงินสัจจะ" in driver.text
     assert "ผู้รับ 6 คน" in driver.text and "ติดต่อไม่ได้ 4 คน" in driver.text
     driver.tap("ส่งเลย")
     driver.tap("ยืนยันส่งประกาศ")

@@ -76,7 +76,7 @@ def district_list(incoming: Incoming, ctx: Context) -> list[Reply]:
     acting = guard.authorize(incoming, ctx, "announce.audience_network", guard.ANNOUNCE, fund_id=None)
     if not isinstance(acting, guard.Acting):
         return acting
-    if ctx.state_name != S_AUDIENCE:
+    if ctx.state_name not in (S_AUDIENCE, S_PREVIEW, S_WHEN, S_CONFIRM):
         return _stale(ctx)
     names = V.districts(ctx)
     # The button carries the district's place in the list: Thai names are not short ASCII.
@@ -108,8 +108,10 @@ def audience_chosen(incoming: Incoming, ctx: Context) -> list[Reply]:
             if not index.isdigit() or int(index) >= len(names):
                 return _stale(ctx)
             data.update(audience=Audience.DISTRICT.value, district=names[int(index)][0])
-    if ctx.state_name != S_AUDIENCE or not data.get("text"):
+    if ctx.state_name not in (S_AUDIENCE, S_PREVIEW, S_WHEN, S_CONFIRM) or not data.get("text"):
         return _stale(ctx)
+    data.pop("token", None)  # another audience: a summary shown before no longer holds
+    data.pop("send_at", None)
     ctx.set_state(S_PREVIEW, data)
     return _preview(ctx, data)
 
@@ -117,7 +119,20 @@ def audience_chosen(incoming: Incoming, ctx: Context) -> list[Reply]:
 def _choices(ctx: Context, test: bool = True) -> tuple[Button, ...]:
     buttons = [ctx.button("cm_announce.btn_test", B.CM_ANN_TEST)] if test else []
     return (*buttons, ctx.button("cm_announce.btn_now", B.CM_ANN_NOW),
-            ctx.button("cm_announce.btn_later", B.CM_ANN_LATER), V.cancel_button(ctx))
+            ctx.button("cm_announce.btn_later", B.CM_ANN_LATER),
+            ctx.button("cm_announce.btn_audience", B.CM_ANN_AUDIENCES), V.cancel_button(ctx))
+
+
+@handles(postbacks=(B.CM_ANN_AUDIENCES,), dialog=V.DIALOG)
+def audience_again(incoming: Incoming, ctx: Context) -> list[Reply]:
+    """From the preview, back to the choice of audience (the text is kept)."""
+    acting = guard.authorize(incoming, ctx, "announce.audience", guard.ANNOUNCE)
+    if not isinstance(acting, guard.Acting):
+        return acting
+    if ctx.state_name not in (S_PREVIEW, S_WHEN, S_CONFIRM) or not ctx.state_data.get("text"):
+        return _stale(ctx)
+    ctx.set_state(S_AUDIENCE, ctx.state_data)
+    return _audiences(ctx, acting)
 
 
 def _preview(ctx: Context, data: dict, note: str | None = None) -> list[Reply]:

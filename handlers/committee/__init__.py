@@ -1,6 +1,6 @@
 """Committee tools in the chat, each behind `guard.authorize`: announce, meetings, payments,
 applications, reports. The hub is the committee's menu."""
 
-from handlers.committee import applications, applications_reject, hub
+from handlers.committee import announce, announce_list, applications, applications_reject, hub
 
-MODULES = [hub, applications, applications_reject]
+MODULES = [hub, applications, applications_reject, announce, announce_list]

@@ -32,8 +32,13 @@ from models import (
 )
 from services import outbox
 
-STATUSES = (MemberStatus.ACTIVE, MemberStatus.LAPSED, MemberStatus.PENDING, MemberStatus.RESIGNED,
-            MemberStatus.DECEASED)
+STATUSES = (
+    MemberStatus.ACTIVE,
+    MemberStatus.LAPSED,
+    MemberStatus.PENDING,
+    MemberStatus.RESIGNED,
+    MemberStatus.DECEASED,
+)
 # What the report calls problems of delivery: for good (failed, unreachable, expired, unconfirmed)
 # or waiting for quota (held).
 DELIVERY_STATES = (outbox.FAILED, outbox.UNREACHABLE, outbox.HELD, outbox.EXPIRED, outbox.UNCONFIRMED)
@@ -42,6 +47,7 @@ PAGE = 10
 
 
 # --- money: balance by source and benefits this year (also the member's fund card) ---------------
+
 
 @dataclass(frozen=True)
 class FundFigures:
@@ -55,9 +61,12 @@ class FundFigures:
 
 def fund_figures(session: Session, fund: Fund, on: date) -> FundFigures:
     """`on` is the day in the fund's zone: "this year" is its calendar year."""
-    active = session.scalar(
-        select(func.count()).where(Member.fund_id == fund.id, Member.status == MemberStatus.ACTIVE)
-    ) or 0
+    active = (
+        session.scalar(
+            select(func.count()).where(Member.fund_id == fund.id, Member.status == MemberStatus.ACTIVE)
+        )
+        or 0
+    )
     dues = session.scalar(  # the whole ledger: a reversal is a negative entry
         select(func.sum(Payment.amount)).join(Member).where(Member.fund_id == fund.id)
     ) or Decimal(0)
@@ -94,6 +103,7 @@ def fund_figures(session: Session, fund: Fund, on: date) -> FundFigures:
 
 # --- dues: who is in arrears, who is near lapse ---------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Owing:
     """One active member behind with their dues: what the treasurer needs to call on them."""
@@ -114,20 +124,39 @@ def short_name(first_name: str, last_name: str) -> str:
 
 def owing(session: Session, fund: Fund, on: date) -> list[Owing]:
     """Active members in arrears on `on`, most months first, then by member number."""
-    paid = dict(session.execute(
-        select(Payment.member_id, func.sum(Payment.amount)).join(Member)
-        .where(Member.fund_id == fund.id, Member.status == MemberStatus.ACTIVE)
-        .group_by(Payment.member_id)).all())
+    paid = dict(
+        session.execute(
+            select(Payment.member_id, func.sum(Payment.amount))
+            .join(Member)
+            .where(Member.fund_id == fund.id, Member.status == MemberStatus.ACTIVE)
+            .group_by(Payment.member_id)
+        ).all()
+    )
     found = []
     for member_id, member_no, first, last, joined in session.execute(
-            select(Member.id, Member.member_no, Member.first_name, Member.last_name, Member.joined_on)
-            .where(Member.fund_id == fund.id, Member.status == MemberStatus.ACTIVE)):
-        status = dues_status(joined_on=joined, total_paid=Decimal(paid.get(member_id) or 0),
-                             dues_per_month=fund.dues_per_month,
-                             lapse_after_missed_months=fund.lapse_after_missed_months, on=on)
+        select(Member.id, Member.member_no, Member.first_name, Member.last_name, Member.joined_on).where(
+            Member.fund_id == fund.id, Member.status == MemberStatus.ACTIVE
+        )
+    ):
+        status = dues_status(
+            joined_on=joined,
+            total_paid=Decimal(paid.get(member_id) or 0),
+            dues_per_month=fund.dues_per_month,
+            lapse_after_missed_months=fund.lapse_after_missed_months,
+            on=on,
+        )
         if status.arrears_months > 0:
-            found.append(Owing(member_id, member_no or "", short_name(first, last), status.arrears_months,
-                               status.arrears_baht, status.lapse_on, status.lapse_warning))
+            found.append(
+                Owing(
+                    member_id,
+                    member_no or "",
+                    short_name(first, last),
+                    status.arrears_months,
+                    status.arrears_baht,
+                    status.lapse_on,
+                    status.lapse_warning,
+                )
+            )
     return sorted(found, key=lambda o: (-o.months, o.member_no))
 
 
@@ -150,17 +179,20 @@ class Page:
 def page_of(items: list[Owing], page: int, size: int = PAGE) -> Page:
     pages = max((len(items) + size - 1) // size, 1)
     page = min(max(page, 0), pages - 1)
-    return Page(items[page * size:(page + 1) * size], page, pages, len(items))
+    return Page(items[page * size : (page + 1) * size], page, pages, len(items))
 
 
 # --- delivery: the fund's members' messages that did not go, and the LINE quota -------------------
 
+
 def delivery_problems(session: Session, fund: Fund) -> dict[str, int]:
     """Outbox rows to the fund's members by problem state (only the states that occur)."""
     rows = session.execute(
-        select(OutboxMessage.status, func.count()).join(Member, OutboxMessage.member_id == Member.id)
+        select(OutboxMessage.status, func.count())
+        .join(Member, OutboxMessage.member_id == Member.id)
         .where(Member.fund_id == fund.id, OutboxMessage.status.in_(DELIVERY_STATES))
-        .group_by(OutboxMessage.status))
+        .group_by(OutboxMessage.status)
+    )
     return {state: n for state, n in rows}
 
 
@@ -169,16 +201,19 @@ def remembered_line_quota(session: Session) -> tuple[Quota, datetime] | None:
     the rows `scheduler.quota_memory.remember_quota` writes (services may not import the
     scheduler; tests/test_cm_reports_figures.py checks both agree)."""
     names = ("quota:line:limit", "quota:line:used", "quota:line:read_at")
-    values = dict(session.execute(select(SendPace.name, SendPace.next_at)
-                                  .where(SendPace.name.in_(names))).all())
+    values = dict(
+        session.execute(select(SendPace.name, SendPace.next_at).where(SendPace.name.in_(names))).all()
+    )
     if len(values) < len(names):
         return None
     limit = int(values[names[0]])
     return Quota(None if limit < 0 else limit, int(values[names[1]])), datetime.fromtimestamp(
-        values[names[2]], UTC)
+        values[names[2]], UTC
+    )
 
 
 # --- the whole report -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FundReport:
@@ -209,16 +244,27 @@ class FundReport:
 
 
 def fund_report(session: Session, fund: Fund, on: date) -> FundReport:
-    counts = dict(session.execute(select(Member.status, func.count()).where(Member.fund_id == fund.id)
-                                  .group_by(Member.status)).all())
+    counts = dict(
+        session.execute(
+            select(Member.status, func.count()).where(Member.fund_id == fund.id).group_by(Member.status)
+        ).all()
+    )
     by_status = {status: counts.get(status, 0) for status in STATUSES}
     remembered = remembered_line_quota(session)
-    return FundReport(fund, on, by_status, fund_figures(session, fund, on), owing(session, fund, on),
-                      delivery_problems(session, fund), remembered[0] if remembered else None,
-                      remembered[1] if remembered else None)
+    return FundReport(
+        fund,
+        on,
+        by_status,
+        fund_figures(session, fund, on),
+        owing(session, fund, on),
+        delivery_problems(session, fund),
+        remembered[0] if remembered else None,
+        remembered[1] if remembered else None,
+    )
 
 
 # --- the network ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NetworkRow:
@@ -248,8 +294,48 @@ class NetworkTable:
 
 def network_table(session: Session) -> NetworkTable:
     """Every fund with its active members, the largest first."""
-    counts = dict(session.execute(select(Member.fund_id, func.count()).where(
-        Member.status == MemberStatus.ACTIVE).group_by(Member.fund_id)).all())
-    rows = [NetworkRow(f, counts.get(f.id, 0), coverage_percent(counts.get(f.id, 0), f.population))
-            for f in session.scalars(select(Fund))]
+    counts = dict(
+        session.execute(
+            select(Member.fund_id, func.count())
+            .where(Member.status == MemberStatus.ACTIVE)
+            .group_by(Member.fund_id)
+        ).all()
+    )
+    rows = [
+        NetworkRow(f, counts.get(f.id, 0), coverage_percent(counts.get(f.id, 0), f.population))
+        for f in session.scalars(select(Fund))
+    ]
     return NetworkTable(sorted(rows, key=lambda r: (-r.members, r.fund.code)))
+
+
+# --- the report as rows: the exported file and the chat read the same list -----------------------
+
+Value = int | Decimal | None  # None: not known (a population, the LINE quota)
+
+
+def sections(report: FundReport) -> list[tuple[str, str, Value]]:
+    """(section, label key, value) in the order the assembly reads them; amounts in baht."""
+    money = report.money
+    quota = report.quota
+    rows: list[tuple[str, str, Value]] = [("members", s.value, report.by_status[s]) for s in STATUSES]
+    rows += [
+        ("members", "population", report.fund.population),
+        ("members", "coverage", report.coverage),
+        ("arrears", "in_arrears", len(report.arrears)),
+        ("arrears", "arrears_amount", report.arrears_amount),
+        ("arrears", "near_lapse", len(report.near_lapse)),
+        ("money", "balance", money.balance.balance),
+    ]
+    rows += [("money", f"source_{s}", v) for s, v in money.balance.income_by_source.items()]
+    rows += [
+        ("money", "benefits_paid", money.balance.benefits_paid),
+        ("money", "costs", money.balance.costs),
+        ("money", "benefits_this_year_count", money.claims_paid_this_year),
+        ("money", "benefits_this_year_amount", money.benefits_this_year),
+    ]
+    rows += [("delivery", state, report.delivery.get(state, 0)) for state in DELIVERY_STATES]
+    rows += [
+        ("delivery", "line_quota_used", quota.used if quota else None),
+        ("delivery", "line_quota_left", quota.left if quota and quota.limit is not None else None),
+    ]
+    return rows

@@ -2,5 +2,6 @@
 applications, reports. The hub is the committee's menu."""
 
 from handlers.committee import hub
+from handlers.committee import reports as cm_reports
 
-MODULES = [hub]
+MODULES = [hub, cm_reports]

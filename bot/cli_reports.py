@@ -86,9 +86,9 @@ def report_rows(report, lang: str, with_arrears: bool) -> list[tuple[str, str, o
         rows.append((t(f"section_{section}"), label, value))
     if with_arrears:
         section = t("section_arrears_list")
-        rows.append((section, t("member_no"), f"{t('name')} / {t('months')} / {t('amount')}"))
+        rows.append((section, t("member_no"), (t("name"), t("months"), t("amount"))))
         for o in report.arrears:
-            rows.append((section, o.member_no, f"{o.short_name} / {o.months} / {o.amount}"))
+            rows.append((section, o.member_no, (o.short_name, o.months, o.amount)))
     return rows
 
 
@@ -100,12 +100,17 @@ def _cell(value: object) -> object:
     return value
 
 
+def _cells(value: object) -> list[object]:
+    """A figure is one cell; a row of the arrears list (name, months, amount) is three."""
+    return [_cell(v) for v in value] if isinstance(value, tuple) else [_cell(value)]
+
+
 def write_csv(path: Path, title: str, rows: list[tuple[str, str, object]]) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:  # the BOM: Excel then reads Thai right
         out = csv.writer(fh)
         out.writerow([title])
         for section, label, value in rows:
-            out.writerow([section, label, _cell(value)])
+            out.writerow([section, label, *_cells(value)])
 
 
 def write_xlsx(path: Path, title: str, rows: list[tuple[str, str, object]]) -> None:
@@ -115,10 +120,10 @@ def write_xlsx(path: Path, title: str, rows: list[tuple[str, str, object]]) -> N
     book.remove(book.active)
     for section, label, value in rows:
         name = section[:31]  # Excel's limit on a sheet's name
-        sheet = book[name] if name in book.sheetnames else book.create_sheet(name)
-        if sheet.max_row == 1 and sheet["A1"].value is None:
-            sheet.append([title])
-        sheet.append([label, _cell(value)])
+        if name not in book.sheetnames:
+            book.create_sheet(name).append([title])
+        sheet = book[name]
+        sheet.append([label, *_cells(value)])
     for sheet in book.worksheets:
         sheet.column_dimensions["A"].width = 40
         sheet.column_dimensions["B"].width = 18

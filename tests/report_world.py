@@ -25,30 +25,74 @@ def build(session, code: str = "PAKHLOK", fund=None, reversal: bool = True):
     (payments.reverses_id) on SQLite, so the chat tests leave that entry out (its net is nil)."""
     fund = fund or make_fund(session, code, population=1000)
     names = {}
-    for key, months, first in (("A", 11, "อำไพ"), ("B", 9, "บุญมี"), ("C", 8, "จันทร์"), ("D", 8, "ดวงใจ"),
-                               ("E", 7, "เอื้อม")):
-        names[key] = make_member(session, fund, joined_on=JOINED, months_paid=months, first_name=first,
-                                 last_name="ใจงาม", member_no=f"9{len(names):04d}")
+    for key, months, first in (
+        ("A", 11, "อำไพ"),
+        ("B", 9, "บุญมี"),
+        ("C", 8, "จันทร์"),
+        ("D", 8, "ดวงใจ"),
+        ("E", 7, "เอื้อม"),
+    ):
+        names[key] = make_member(
+            session,
+            fund,
+            joined_on=JOINED,
+            months_paid=months,
+            first_name=first,
+            last_name="ใจงาม",
+            member_no=f"9{len(names):04d}",
+        )
     pay(session, names["D"], 10, on=date(2026, 9, 5))
     if reversal:
         wrong = pay(session, names["B"], 30, on=date(2026, 10, 5))
-        session.add(Payment(member_id=names["B"].id, amount=Decimal(-30), months_covered=-1, paid_on=date(2026, 10, 6),
-                            recorded_by="test", reverses_id=wrong.id, note="wrong member"))
+        session.add(
+            Payment(
+                member_id=names["B"].id,
+                amount=Decimal(-30),
+                months_covered=-1,
+                paid_on=date(2026, 10, 6),
+                recorded_by="test",
+                reverses_id=wrong.id,
+                note="wrong member",
+            )
+        )
     for status in (MemberStatus.LAPSED, MemberStatus.RESIGNED, MemberStatus.DECEASED):
         make_member(session, fund, joined_on=JOINED, status=status)
     make_member(session, fund, joined_on=JOINED, status=MemberStatus.PENDING, member_no="")
-    session.add_all([
-        FundIncome(fund_id=fund.id, source=IncomeSource.CODI, amount=Decimal(5000), received_on=date(2026, 2, 1)),
-        FundIncome(fund_id=fund.id, source=IncomeSource.LOCAL_GOVERNMENT, amount=Decimal(2000),
-                   received_on=date(2026, 3, 1)),
-        FundExpense(fund_id=fund.id, kind=ExpenseKind.BENEFIT, amount=Decimal(1000), spent_on=date(2026, 3, 10)),
-        FundExpense(fund_id=fund.id, kind=ExpenseKind.BENEFIT, amount=Decimal(500), spent_on=date(2025, 12, 31)),
-        FundExpense(fund_id=fund.id, kind=ExpenseKind.COST, amount=Decimal(200), spent_on=date(2026, 2, 1)),
-    ])
-    for n, (key, status) in enumerate((("C", "failed"), ("C", "failed"), ("B", "held"), ("E", "unreachable"),
-                                       ("A", "sent"))):
-        session.add(OutboxMessage(key=f"{code}-{n}", channel="line", external_user_id=f"U{n}", payload=[],
-                                  status=status, member_id=names[key].id))
+    session.add_all(
+        [
+            FundIncome(
+                fund_id=fund.id, source=IncomeSource.CODI, amount=Decimal(5000), received_on=date(2026, 2, 1)
+            ),
+            FundIncome(
+                fund_id=fund.id,
+                source=IncomeSource.LOCAL_GOVERNMENT,
+                amount=Decimal(2000),
+                received_on=date(2026, 3, 1),
+            ),
+            FundExpense(
+                fund_id=fund.id, kind=ExpenseKind.BENEFIT, amount=Decimal(1000), spent_on=date(2026, 3, 10)
+            ),
+            FundExpense(
+                fund_id=fund.id, kind=ExpenseKind.BENEFIT, amount=Decimal(500), spent_on=date(2025, 12, 31)
+            ),
+            FundExpense(
+                fund_id=fund.id, kind=ExpenseKind.COST, amount=Decimal(200), spent_on=date(2026, 2, 1)
+            ),
+        ]
+    )
+    for n, (key, status) in enumerate(
+        (("C", "failed"), ("C", "failed"), ("B", "held"), ("E", "unreachable"), ("A", "sent"))
+    ):
+        session.add(
+            OutboxMessage(
+                key=f"{code}-{n}",
+                channel="line",
+                external_user_id=f"U{n}",
+                payload=[],
+                status=status,
+                member_id=names[key].id,
+            )
+        )
     remember_quota(session, "line", Quota(500, 120), datetime(2026, 11, 28, 3, 0, tzinfo=UTC))
     session.flush()
     return fund, names

@@ -44,7 +44,9 @@ def test_the_report_in_english(driver, channel_db):
     driver.press(B.CM_REPORTS)
     text = driver.text
     assert "Active members: 6 people" in text  # five built, and the treasurer
-    assert "In arrears: 4 people, 230 baht in total" in text and "Near lapse (one month left): 2 people" in text
+    assert (
+        "In arrears: 4 people, 230 baht in total" in text and "Near lapse (one month left): 2 people" in text
+    )
     assert "Benefits paid in 2026: 1 claims, 1,000 baht in total" in text
     driver.tap("In arrears")
     assert "4 members in arrears, 230 baht owed in total (page 1/1)" in driver.text
@@ -55,7 +57,9 @@ def test_the_treasurer_pages_through_the_arrears(driver, channel_db, cm_world):
     with channel_db() as s, s.begin():
         home = s.get(Fund, cm_world.home_id)
         for n in range(20):
-            make_member(s, home, joined_on=W.JOINED, months_paid=8, first_name=f"ค้าง{n:02d}", member_no=f"5{n:04d}")
+            make_member(
+                s, home, joined_on=W.JOINED, months_paid=8, first_name=f"ค้าง{n:02d}", member_no=f"5{n:04d}"
+            )
     arrears, owed, _, _ = _home_report(channel_db, cm_world)
     assert arrears == 24  # the chair and 3 members since 2018, and 20 two months behind
     driver.press(B.CM_REPORTS)
@@ -89,9 +93,16 @@ def test_no_one_in_arrears_says_so(driver, channel_db):
 
 def test_an_admin_reads_the_network_table(driver, channel_db):
     with channel_db() as s, s.begin():
-        big = make_fund(s, "PKT-CITY", population=1000, name_th="เทศบาลนครภูเก็ต", name_en="Phuket City Municipality")
-        small = make_fund(s, "SAKHU", population=20, name_th="องค์การบริหารส่วนตำบลสาคู",
-                          name_en="Sakhu Subdistrict Administrative Organization")
+        big = make_fund(
+            s, "PKT-CITY", population=1000, name_th="เทศบาลนครภูเก็ต", name_en="Phuket City Municipality"
+        )
+        small = make_fund(
+            s,
+            "SAKHU",
+            population=20,
+            name_th="องค์การบริหารส่วนตำบลสาคู",
+            name_en="Sakhu Subdistrict Administrative Organization",
+        )
         seat(s, driver.user, big, channel=driver.channel, roles=("admin",))
         for _ in range(49):
             make_member(s, big)
@@ -116,8 +127,11 @@ def test_a_committee_member_is_refused_the_network_table(driver, channel_db, cm_
 
 
 def test_a_committee_member_of_pakhlok_cannot_read_kamala(driver, channel_db, cm_world):
-    for data in (f"{B.CM_REP_FUND}{cm_world.other_id}", f"{B.CM_REP_ARREARS}{cm_world.other_id}:0",
-                 f"{B.CM_REP_LAPSE}{cm_world.other_id}:1"):
+    for data in (
+        f"{B.CM_REP_FUND}{cm_world.other_id}",
+        f"{B.CM_REP_ARREARS}{cm_world.other_id}:0",
+        f"{B.CM_REP_LAPSE}{cm_world.other_id}:1",
+    ):
         driver.press(data)
         assert "กมลา" not in driver.text and "ขออภัยค่ะ" in driver.text, data
     rows = refusals(channel_db)
@@ -133,7 +147,12 @@ def test_a_plain_member_is_refused_by_text_and_by_forged_buttons(driver, channel
         link_chat(s, driver.user, make_member(s, fund), channel=driver.channel)
     driver.say("รายงาน")
     assert "ค้างเงินสัจจะ" not in driver.text
-    for data in (B.CM_REPORTS, f"{B.CM_REP_FUND}{fund.id}", f"{B.CM_REP_ARREARS}{fund.id}:0", B.CM_REP_NETWORK):
+    for data in (
+        B.CM_REPORTS,
+        f"{B.CM_REP_FUND}{fund.id}",
+        f"{B.CM_REP_ARREARS}{fund.id}:0",
+        B.CM_REP_NETWORK,
+    ):
         driver.press(data)
         assert "สำหรับคณะกรรมการของกองทุนเท่านั้น" in driver.text and "บุญมี" not in driver.text, data
     assert [r.detail["reason"] for r in refusals(channel_db)] == ["no_role"] * 4

@@ -16,15 +16,27 @@ def test_the_fund_report_figures(session):
     fund, names = W.build(session)
     other = make_fund(session, "KAMALA", population=100)
     stranger = make_member(session, other, joined_on=W.JOINED)
-    session.add(OutboxMessage(key="x", channel="line", external_user_id="X", payload=[], status="failed",
-                              member_id=stranger.id))
+    session.add(
+        OutboxMessage(
+            key="x", channel="line", external_user_id="X", payload=[], status="failed", member_id=stranger.id
+        )
+    )
     report = fund_report(session, fund, W.TODAY)
-    assert report.by_status == {MemberStatus.ACTIVE: 5, MemberStatus.LAPSED: 1, MemberStatus.PENDING: 1,
-                                MemberStatus.RESIGNED: 1, MemberStatus.DECEASED: 1}
+    assert report.by_status == {
+        MemberStatus.ACTIVE: 5,
+        MemberStatus.LAPSED: 1,
+        MemberStatus.PENDING: 1,
+        MemberStatus.RESIGNED: 1,
+        MemberStatus.DECEASED: 1,
+    }
     assert report.coverage == Decimal("0.5")
     assert (len(report.arrears), report.arrears_amount) == (W.ARREARS, W.OWED)
     assert [(o.short_name, o.months, o.amount) for o in report.arrears] == [
-        ("เอื้อม ใ.", 3, 90), ("จันทร์ ใ.", 2, 60), ("ดวงใจ ใ.", 2, 50), ("บุญมี ใ.", 1, 30)]
+        ("เอื้อม ใ.", 3, 90),
+        ("จันทร์ ใ.", 2, 60),
+        ("ดวงใจ ใ.", 2, 50),
+        ("บุญมี ใ.", 1, 30),
+    ]
     assert [o.short_name for o in report.near_lapse] == ["จันทร์ ใ.", "ดวงใจ ใ."]
     money = report.money.balance
     assert money.income_by_source == {"members": W.DUES, "codi": 5000, "local_government": 2000, "other": 0}
@@ -55,14 +67,20 @@ def test_paging_ten_at_a_time_and_short_names(session):
 
 
 def test_the_network_table_names_the_largest_and_those_above_ten_percent(session):
-    big, small, unknown = (make_fund(session, "BIG", population=1000), make_fund(session, "SMALL", population=20),
-                           make_fund(session, "KOKAEO", population=None))
+    big, small, unknown = (
+        make_fund(session, "BIG", population=1000),
+        make_fund(session, "SMALL", population=20),
+        make_fund(session, "KOKAEO", population=None),
+    )
     for fund, n in ((big, 50), (small, 3), (unknown, 2)):
         for _ in range(n):
             make_member(session, fund)
     make_member(session, small, status=MemberStatus.LAPSED)  # not counted
     table = network_table(session)
     assert [(r.fund.code, r.members, r.coverage) for r in table.rows] == [
-        ("BIG", 50, Decimal("5.0")), ("SMALL", 3, Decimal("15.0")), ("KOKAEO", 2, None)]
+        ("BIG", 50, Decimal("5.0")),
+        ("SMALL", 3, Decimal("15.0")),
+        ("KOKAEO", 2, None),
+    ]
     assert table.total == 55 and table.largest.fund.code == "BIG"
     assert [r.fund.code for r in table.above] == ["SMALL"]

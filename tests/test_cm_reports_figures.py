@@ -84,3 +84,24 @@ def test_the_network_table_names_the_largest_and_those_above_ten_percent(session
     ]
     assert table.total == 55 and table.largest.fund.code == "BIG"
     assert [r.fund.code for r in table.above] == ["SMALL"]
+
+
+def test_the_report_reads_a_few_aggregates_whatever_the_number_of_members(session):
+    from sqlalchemy import event
+
+    fund, _ = W.build(session)
+
+    def queries() -> int:
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(session.get_bind(), "before_cursor_execute", listener)
+        try:
+            fund_report(session, fund, W.TODAY)
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", listener)
+        return len(seen)
+
+    few = queries()
+    for _ in range(60):
+        make_member(session, fund, joined_on=W.JOINED, months_paid=2)
+    assert queries() == few <= 12  # not one query per member

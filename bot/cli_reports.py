@@ -39,7 +39,7 @@ def _table_line(cells: list[str], widths: list[int]) -> str:
 @click.command("stats", help=STATS_HELP)
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
 def stats_cmd(lang: str) -> None:
-    from services.reports import network_table
+    from services.reports_network import network_table
 
     t = lambda key, **kw: translate(lang, f"cm_reports.{key}", **kw)  # noqa: E731
     config = Config.from_env()

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from models import MemberStatus, OutboxMessage
 from scheduler.quota_memory import last_quota
-from services.reports import fund_report, network_table, owing, page_of, short_name
+from services.reports import fund_report, owing, page_of, short_name
+from services.reports_network import network_table
 from tests import report_world as W
 from tests.factories import make_fund, make_member
 

@@ -11,7 +11,8 @@ from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text
 from handlers.committee import guard
 from handlers.formatting import baht, short_name_en, short_name_th
 from models import Fund
-from services.reports import NetworkTable, Owing, network_table, owing, page_of
+from services.reports import Owing, owing, page_of
+from services.reports_network import NetworkTable, network_table
 
 
 def _authorized(

@@ -159,7 +159,7 @@ def report_cmd(fund_code: str, fmt: str, output: Path | None, lang: str, with_ar
         title = (
             translate(lang, "cm_reports.members_title", fund=fund.name(lang))
             + " · "
-            + translate(lang, "cm_reports.as_of", date=format_date(today, lang))
+            + translate(lang, "cm_reports.as_of_file", date=format_date(today, lang))
         )
         rows = report_rows(report, lang, with_arrears)
         path = output or Path(f"report-{fund.code}-{today.isoformat()}.{fmt}")

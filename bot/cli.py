@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.config import Config
@@ -231,33 +230,6 @@ def roles_list(fund_code: str | None) -> None:
         click.echo(f"{h.fund:<18}{h.member_no:<10}{h.role:<11}{h.granted_at:%Y-%m-%d}  {h.name}")
 
 
-@main.command("stats", help="Members and coverage per fund.")
-def stats() -> None:
-    from domain.balance import coverage_percent
-    from models import Fund, Member, MemberStatus
-
-    config = _config()
-    with _session(config) as session:
-        counts = dict(
-            session.execute(
-                select(Member.fund_id, func.count())
-                .where(Member.status == MemberStatus.ACTIVE)
-                .group_by(Member.fund_id)
-            ).all()
-        )
-        funds = session.scalars(select(Fund).order_by(Fund.code)).all()
-        click.echo(f"{'fund':<18}{'members':>9}{'population':>12}{'coverage':>10}")
-        total = 0
-        for fund in funds:
-            n = counts.get(fund.id, 0)
-            total += n
-            cov = coverage_percent(n, fund.population)
-            population = f"{fund.population:,}" if fund.population else "unknown"
-            coverage = f"{cov}%" if cov is not None else "n/a"
-            click.echo(f"{fund.code:<18}{n:>9,}{population:>12}{coverage:>10}")
-        click.echo(f"{'total':<18}{total:>9,}")
-
-
 def _add_channel_commands() -> None:
     from bot.channels.line_admin import line_cli
     from bot.channels.telegram_admin import telegram_cli
@@ -265,11 +237,12 @@ def _add_channel_commands() -> None:
     from bot.cli_jobs import jobs_cli, scheduler_cmd, worker_cmd
     from bot.cli_links import links_cli
     from bot.cli_outbox import outbox_cli
+    from bot.cli_reports import report_cmd, stats_cmd
 
     main.add_command(line_cli)
     main.add_command(telegram_cli)
     main.add_command(links_cli)
-    for command in (jobs_cli, scheduler_cmd, worker_cmd, outbox_cli):
+    for command in (jobs_cli, scheduler_cmd, worker_cmd, outbox_cli, stats_cmd, report_cmd):
         main.add_command(command)
     main.add_command(applications_cli)
 

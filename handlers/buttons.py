@@ -82,6 +82,11 @@ CM_APP_CONFIRM = "cm:app:ok:"  # + confirmation token
 
 # Committee: reports.
 CM_REPORTS = "cm:rep"
+CM_REP_ANY = "cm:rep:"  # a reports button: the fund's id travels in it and is checked on every press
+CM_REP_FUND = "cm:rep:f:"  # + fund id: that fund's report
+CM_REP_ARREARS = "cm:rep:arr:"  # + fund id + ":" + page (from 0)
+CM_REP_LAPSE = "cm:rep:lapse:"  # + fund id + ":" + page
+CM_REP_NETWORK = "cm:rep:net"  # the network table (admins)
 
 # Committee: the rest (hub, confirmations).
 CM_ANY = "cm:"  # a committee button no tool claims (an older version's): answered as stale

@@ -9,8 +9,8 @@ from domain.thai import format_date, format_number
 from handlers import buttons as B
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, handles
 from handlers.formatting import baht, fund_labels
-from handlers.queries import fund_figures
 from models import Fund, Member, MemberStatus
+from services.reports import fund_figures
 
 
 def fund_card(ctx: Context, fund: Fund) -> Card:

@@ -1,4 +1,4 @@
-"""The operator's commands: db upgrade, seed-demo --data, roles grant, stats."""
+"""The operator's commands: db upgrade, seed-demo --data, roles grant (stats: tests/test_cli_stats.py)."""
 
 import csv
 import shutil
@@ -56,17 +56,3 @@ def test_roles_grant_unknown_member_or_fund_fails_clearly(run, session):
     result = run("roles", "grant", "1", "--fund", "NOPE", "--role", "committee")
     assert result.exit_code != 0 and "no fund with code NOPE" in result.output
 
-
-def test_stats_counts_active_members_and_coverage(run, session):
-    fund = make_fund(session, population=200)
-    unknown = make_fund(session, "KOKAEO", population=None)
-    for _ in range(3):
-        make_member(session, fund)
-    make_member(session, unknown)
-    session.commit()
-    result = run("stats")
-    assert result.exit_code == 0, result.output
-    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]}
-    assert lines["PAKHLOK"] == ["3", "200", "1.5%"]
-    assert lines["KOKAEO"] == ["1", "unknown", "n/a"]
-    assert lines["total"] == ["4"]

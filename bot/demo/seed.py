@@ -30,8 +30,9 @@ def bangkok_today() -> date:
     return datetime.now(BANGKOK).date()
 
 
-def _target_active(row: dict[str, str], rng: random.Random) -> int:
-    """Active members as the seed reports them, else a realistic share of the population."""
+def _target_active(row: dict[str, str], rng: random.Random, largest: int | None = None) -> int:
+    """Active members as the seed reports them, else a realistic share of the population, below
+    `largest` (the report names its largest fund: no made-up figure may outgrow it)."""
     population = int(row["population"]) if row["population"] else None
     if row["seed_members"]:
         return int(row["seed_members"])
@@ -39,8 +40,13 @@ def _target_active(row: dict[str, str], rng: random.Random) -> int:
         share = Decimal(population) * Decimal(row["seed_coverage_pct"]) / 100
         return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if population:
-        return round(population * rng.uniform(0.03, 0.08))
+        high = 0.08 if largest is None else min(0.08, (largest - 1) / population)
+        return round(population * rng.uniform(0.03, max(high, 0.03)))
     return rng.randint(300, 800)
+
+
+def _largest_reported(rows: list[dict[str, str]]) -> int | None:
+    return max((int(r["seed_members"]) for r in rows if r["seed_members"]), default=None)
 
 
 def _read_funds(path: Path) -> list[dict[str, str]]:
@@ -65,6 +71,7 @@ def seed_demo(session: Session, *, id_key: str, force: bool = False, today: date
     data = data_dir or PACKAGED_DATA
     rules = load_rules(data / RULES_FILE)
     rows = _read_funds(data / FUNDS_FILE)
+    largest = _largest_reported(rows)
     now = datetime.now(UTC)
     used_ids = {d.national_id for d in DEMO_IDENTITIES}
     totals: dict[str, int] = defaultdict(int)
@@ -78,7 +85,7 @@ def seed_demo(session: Session, *, id_key: str, force: bool = False, today: date
         apply_rules(fund, rules)
         session.add(fund)
         session.flush()
-        target = _target_active(row, random.Random(f"{SEED}:size:{fund.code}"))
+        target = _target_active(row, random.Random(f"{SEED}:size:{fund.code}"), largest)
         result = seed_fund(session, fund, target, id_key=id_key, today=today, now=now,
                            used_ids=used_ids)
         seeded.append(fund.code)

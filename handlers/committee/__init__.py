@@ -2,5 +2,6 @@
 applications, reports. The hub is the committee's menu."""
 
 from handlers.committee import announce, announce_list, applications, applications_reject, hub
+from handlers.committee import reports as cm_reports
 
-MODULES = [hub, applications, applications_reject, announce, announce_list]
+MODULES = [hub, applications, applications_reject, announce, announce_list, cm_reports]

@@ -2,5 +2,6 @@
 applications, reports. The hub is the committee's menu."""
 
 from handlers.committee import applications, applications_reject, hub
+from handlers.committee import payments, payments_reverse
 
-MODULES = [hub, applications, applications_reject]
+MODULES = [hub, applications, applications_reject, payments, payments_reverse]

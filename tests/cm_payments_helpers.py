@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select
 
 from handlers import buttons as B
 from models import AuditLog, CommitteeRole, Fund, Member, OutboxMessage, Payment
@@ -16,14 +17,23 @@ from tests.factories import link_chat, make_member
 MEMBER_USER = "member-chat-1"
 
 
+@pytest.fixture(autouse=True)
+def reversals_first(engine):
+    """After each test, reversals go before the entries they reverse: the next test's `clean_db`
+    deletes all payments in one statement, which SQLite refuses while a reversal still names one."""
+    yield
+    with engine.begin() as conn:
+        conn.execute(delete(Payment).where(Payment.reverses_id.is_not(None)))
+
+
 def paying_member(Session, world, *, channel: str, first_name: str = "บุญมี", last_name: str = "ศรีสุข",
                   member_no: str = "07012", locale: str = "th", fund_id: int | None = None,
-                  linked: bool = True) -> int:
+                  linked: bool = True, months_paid: int = 11) -> int:
     """A member who joined in January 2026 and paid 11 months (through November 2026 = พ.ย. 2569)."""
     with Session() as s, s.begin():
         fund = s.get(Fund, fund_id or world.home_id)
         member = make_member(s, fund, first_name=first_name, last_name=last_name, member_no=member_no,
-                             joined_on=date(2026, 1, 1), months_paid=11)
+                             joined_on=date(2026, 1, 1), months_paid=months_paid)
         if linked:
             link_chat(s, f"{MEMBER_USER}-{member.id}", member, channel=channel, locale=locale)
         return member.id

@@ -43,6 +43,7 @@ def test_a_reversal_with_a_reason_adds_the_opposite_entry_and_tells_the_member(d
     confirm = data_of(driver, "ยืนยันกลับรายการ")
     driver.press(confirm)
     assert "เรียบร้อยแล้ว" in driver.text and "ชำระเงินสัจจะถึง: พฤศจิกายน 2569" in driver.text
+    assert "แจ้งสมาชิกทางแชตพร้อมเหตุผลแล้ว" in driver.text
     driver.press(confirm)  # pressed again: acts once
     assert "ยืนยันไปแล้ว" in driver.text
     original, reversal = ledger(channel_db, member)[-2:]
@@ -139,3 +140,15 @@ def test_cancelling_a_reversal_writes_nothing(driver, cm_world, channel_db):
     driver.say("ผิด")
     driver.tap("ยกเลิก")
     assert len(ledger(channel_db, member)) == 2 and audits(channel_db, "payment.reverse") == []
+
+
+def test_a_member_without_a_chat_is_to_be_told_by_the_treasurer(driver, cm_world, channel_db):
+    make_treasurer(channel_db, cm_world)
+    member = paying_member(channel_db, cm_world, channel=driver.channel, linked=False)
+    record(driver, "7012")
+    assert "ออกใบเสร็จให้สมาชิกด้วยตนเอง" in driver.text
+    driver.tap("กลับรายการนี้")
+    driver.say("ผิดคน")
+    driver.tap("ยืนยันกลับรายการ")
+    assert "กรุณาแจ้งสมาชิกด้วยตนเอง" in driver.text and "แจ้งสมาชิกทางแชตพร้อมเหตุผลแล้ว" not in driver.text
+    assert told(channel_db, member) == [] and len(ledger(channel_db, member)) == 3

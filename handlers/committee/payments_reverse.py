@@ -12,7 +12,7 @@ from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, han
 from handlers.committee import guard
 from handlers.committee import payments_view as view
 from models import Payment
-from services import confirmations, ledger_day, reversals
+from services import confirmations, ledger_day, outbox, reversals
 from services.errors import ServiceError
 from services.reversals import REASON_MAX, NotReversible
 
@@ -206,8 +206,10 @@ def confirm_reverse(incoming: Incoming, ctx: Context) -> list[Reply]:
     confirmations.record_result(ctx.session, token, f"reversal:{reversal.id}")
     ctx.clear_state()
     member = payment.member
+    told = "cm_payments.reversal_told" if outbox.reachable_chats(ctx.session, member.id) \
+        else "cm_payments.reversal_not_told"
     text = ctx.t("cm_payments.reversed", amount=format_baht(payment.amount, ctx.locale),
-                 name=member.full_name, standing=view.standing_text(ctx, member))
+                 name=member.full_name, told=ctx.t(told), standing=view.standing_text(ctx, member))
     return [Text(text, _after(ctx))]
 
 

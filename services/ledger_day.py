@@ -18,6 +18,7 @@ from services.payments import total_paid
 
 PAYING = (MemberStatus.ACTIVE, MemberStatus.LAPSED)  # a lapsed member paying up is normal
 FOUND_MAX = 8  # buttons shown for a search; more asks for more of the name
+_TITLE = re.compile(r"^(?:คุณ|นางสาว|นาย|นาง|น\.ส\.|mrs?\.?|ms\.?|miss)\s*")
 
 
 def find_members(session: Session, fund_id: int, text: str) -> list[Member]:
@@ -31,14 +32,14 @@ def find_members(session: Session, fund_id: int, text: str) -> list[Member]:
         # Rosters pad numbers differently ("12", "00012"): compare them as numbers.
         candidates = session.scalars(base.where(Member.member_no.like(f"%{number}"))).all()
         return [m for m in candidates if (m.member_no or "").isdigit() and int(m.member_no) == number]
-    words = [w for w in normalize_text(said).split() if len(w) >= 1][:3]
+    # A title typed before the name ("คุณบุญมี", "นาง สมศรี") is not part of it.
+    words = [_TITLE.sub("", w) or w for w in normalize_text(said).split()][:3]
     if not words:
         return []
     query = base
     for word in words:
-        pattern = f"%{word}%"
-        query = query.where(or_(func.lower(Member.first_name).like(pattern),
-                                func.lower(Member.last_name).like(pattern)))
+        query = query.where(or_(func.lower(Member.first_name).contains(word, autoescape=True),
+                                func.lower(Member.last_name).contains(word, autoescape=True)))
     return list(session.scalars(query.order_by(Member.first_name, Member.member_no).limit(FOUND_MAX + 1)))
 
 

@@ -58,7 +58,7 @@ def test_a_typed_amount_in_thai_digits_and_a_name_search_with_several_matches(dr
     paying_member(channel_db, cm_world, channel=driver.channel, first_name="สมพงษ์", last_name="ทองดี",
                   member_no="07022")
     open_payments(driver)
-    driver.say("ทองดี")
+    driver.say("คุณทองดีค่ะ")  # a title and a polite word around part of the surname
     assert "พบสมาชิก 2 คน" in driver.text
     assert "สมพร ทองดี (07021)" in driver.text and "สมพงษ์ ทองดี (07022)" in driver.text
     driver.press(data_of(driver, "07021"))
@@ -85,6 +85,8 @@ def test_a_search_that_finds_no_one_or_too_many_says_what_to_type(driver, cm_wor
     assert "ไม่พบสมาชิก \"7777\"" in driver.text
     driver.say("ใครก็ได้")
     assert "ไม่พบสมาชิก" in driver.text and labels_of(driver)[-1] == "ยกเลิก"
+    driver.say("%")  # not a wildcard
+    assert "ไม่พบสมาชิก" in driver.text
 
 
 def test_wrong_amounts_are_refused_and_the_step_stays_open(driver, cm_world, channel_db):

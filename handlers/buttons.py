@@ -70,6 +70,14 @@ CM_MEETINGS = "cm:meet"
 
 # Committee: payments.
 CM_PAYMENTS = "cm:pay"
+CM_PAY_MEMBER = "cm:pay:m:"  # + member id (a search's match)
+CM_PAY_MONTHS = "cm:pay:n:"  # + number of months
+CM_PAY_DATE = "cm:pay:date"  # the payment was made another day: type it
+CM_PAY_CONFIRM = "cm:pay:ok:"  # + confirmation token
+CM_PAY_DAY = "cm:pay:day:"  # + YYYYMMDD ":" page: the treasurer's entries of a day
+CM_PAY_DAY_OTHER = "cm:pay:dayx"  # the entries of another day: type it
+CM_PAY_REVERSE = "cm:pay:rv:"  # + payment id
+CM_PAY_REV_CONFIRM = "cm:pay:rvok:"  # + confirmation token
 
 # Committee: applications.
 CM_APPLICATIONS = "cm:app"

@@ -1,7 +1,16 @@
 """Committee tools in the chat, each behind `guard.authorize`: announce, meetings, payments,
 applications, reports. The hub is the committee's menu."""
 
-from handlers.committee import announce, announce_list, applications, applications_reject, hub
+from handlers.committee import (
+    announce,
+    announce_list,
+    applications,
+    applications_reject,
+    hub,
+    payments,
+    payments_reverse,
+)
 from handlers.committee import reports as cm_reports
 
-MODULES = [hub, applications, applications_reject, announce, announce_list, cm_reports]
+MODULES = [hub, applications, applications_reject, announce, announce_list, payments, payments_reverse,
+           cm_reports]

@@ -14,7 +14,6 @@ from tests.cm_payments_helpers import (
     open_payments,
     paying_member,
     record,
-    reversals_first,  # noqa: F401 (an autouse fixture)
 )
 from tests.committee_fixtures import refusals, seat
 from tests.factories import link_chat, make_member

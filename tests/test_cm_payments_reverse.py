@@ -17,7 +17,6 @@ from tests.cm_payments_helpers import (
     paid_total,
     paying_member,
     record,
-    reversals_first,  # noqa: F401 (an autouse fixture)
     told,
 )
 

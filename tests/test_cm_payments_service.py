@@ -12,7 +12,6 @@ from services import ledger_day, reversals
 from services.errors import ServiceError
 from services.payments import record_payment, total_paid
 from services.reversals import NotReversible
-from tests.cm_payments_helpers import reversals_first  # noqa: F401 (an autouse fixture)
 from tests.conftest import BANGKOK
 from tests.factories import make_fund, make_member
 

@@ -2,5 +2,7 @@
 applications, reports. The hub is the committee's menu."""
 
 from handlers.committee import applications, applications_reject, hub
+from handlers.committee import meetings as cm_meetings
+from handlers.committee import meetings_change as cm_meetings_change
 
-MODULES = [hub, applications, applications_reject]
+MODULES = [hub, applications, applications_reject, cm_meetings, cm_meetings_change]

@@ -4,10 +4,12 @@ and time as typed, and the meeting a press names (authorised for its fund). Shar
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from domain.moments import parse_moment, parse_time
+from domain.moments import parse_moment
+from domain.thai import typed_value
 from handlers import buttons as B
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text
 from handlers.committee import guard
@@ -35,6 +37,7 @@ TITLES = (("ประชุมใหญ่สามัญประจำปี",
 TEXT_MAX = 200  # a title or a place
 AGENDA_MAX = 1000
 SHOWN = 5  # meetings listed: two buttons each, with "create" and "cancel", fit LINE's 13
+_TIME_SHAPED = re.compile(r"\d{1,2}\s*[:.]\s*\d{1,2}\s*(?:น\.?)?")
 FAR = timedelta(days=400)  # further ahead than this is most likely a typo in the year
 
 
@@ -117,7 +120,7 @@ def read_when(ctx: Context, text: str, data: dict) -> Read:
     if moment.day is None and moment.at is None:
         if moment.problem == "ambiguous_year":
             return Read(problem="bad_year")
-        if day is not None and parse_time(text) is None:  # the date is known: this was the time
+        if day is not None or _TIME_SHAPED.fullmatch(typed_value(text)):  # meant as a time: a wrong one
             return Read(day=day, problem="bad_time")
         return Read(day=day, at=at, problem="bad_date")
     if moment.problem == "bad_time":

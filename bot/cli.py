@@ -40,6 +40,8 @@ class _Kongtun(click.Group):
 
         try:
             return super().invoke(ctx)
+        except click.exceptions.Exit:  # --help and ctx.exit(): a RuntimeError too, but not an error
+            raise
         except RuntimeError as exc:  # Config.from_env: a setting that cannot be used
             raise click.ClickException(str(exc)) from exc
         except (OperationalError, ProgrammingError) as exc:
@@ -170,8 +172,9 @@ def roles_grant(member_no: str, fund_code: str, role: str) -> None:
                                        actor="cli", at=datetime.now(UTC))
         except NotFound as exc:
             raise click.ClickException(str(exc)) from exc
-        name = grant.member.full_name
+        name, member_id = grant.member.full_name, grant.member.id
     click.echo(f"{name} ({fund_code} {member_no}) has the role {role}.")
+    _sync_committee_menus(config, member_id)
 
 
 @roles.command("revoke", help="Take a committee role away from a member.")
@@ -189,8 +192,27 @@ def roles_revoke(member_no: str, fund_code: str, role: str) -> None:
                                           actor="cli")
         except NotFound as exc:
             raise click.ClickException(str(exc)) from exc
+        member_id = _member_id(session, fund_code, member_no)
     click.echo(f"{fund_code} {member_no} " + (f"no longer has the role {role}." if removed
                                              else f"did not have the role {role}; nothing changed."))
+    _sync_committee_menus(config, member_id)
+
+
+def _member_id(session: Session, fund_code: str, member_no: str) -> int:
+    from models import Fund, Member
+
+    return session.scalars(select(Member.id).join(Fund, Fund.id == Member.fund_id)
+                           .where(Fund.code == fund_code, Member.member_no == member_no)).one()
+
+
+def _sync_committee_menus(config: Config, member_id: int) -> None:
+    """After the commit: the member's LINE rich menu and Telegram commands follow the role at once.
+    A platform that fails leaves the role as it is and says what to run later."""
+    from bot.channels.committee_menus import sync_member
+
+    with _session(config) as session:
+        for warning in sync_member(config, session, member_id):
+            click.echo(warning, err=True)
 
 
 @roles.command("list", help="Who holds which committee role (one fund with --fund).")

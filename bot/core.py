@@ -207,7 +207,10 @@ class Core:
         timeout = timedelta(minutes=self.config.dialog_timeout_minutes)
         extras: dict[str, object] = {"id_key": self.config.secret_key,
                                      "timeout": self.config.dialog_timeout_minutes,
-                                     "in_group": incoming.in_group}
+                                     "in_group": incoming.in_group,
+                                     # what an announcement's preview says of quiet hours and the quota
+                                     "quiet_hours": self.config.quiet_hours,
+                                     "line_quota_reserve": self.config.line_quota_reserve}
         if state is not None and now - state.updated_at > timeout:
             # An abandoned dialog: start afresh, but let the answer say so rather than puzzle.
             extras["expired_dialog"] = state.state

@@ -50,6 +50,20 @@ COMMITTEE = "cm"
 
 # Committee: announcements.
 CM_ANNOUNCE = "cm:ann"
+CM_ANN_NEW = "cm:ann:new"  # write a new one
+CM_ANN_AUDIENCE = "cm:ann:aud:"  # + members | arrears | network | d<index in the district list>
+CM_ANN_AUDIENCES = "cm:ann:auds"  # back to the choice of audience
+CM_ANN_DISTRICTS = "cm:ann:dists"  # the district list (network admins)
+CM_ANN_TEST = "cm:ann:test"  # a test to my own chat
+CM_ANN_NOW = "cm:ann:now"
+CM_ANN_LATER = "cm:ann:later"  # a date and time typed
+CM_ANN_OK = "cm:ann:ok:"  # + confirmation token
+CM_ANN_LIST = "cm:ann:list"
+CM_ANN_SHOW = "cm:ann:show:"  # + announcement id
+CM_ANN_CANCEL = "cm:ann:cx:"  # + id: asks to confirm
+CM_ANN_CANCEL_OK = "cm:ann:cxok:"  # + id ":" + token
+CM_ANN_EDIT_TEXT = "cm:ann:etext:"  # + id
+CM_ANN_EDIT_TIME = "cm:ann:etime:"  # + id
 
 # Committee: meetings.
 CM_MEETINGS = "cm:meet"

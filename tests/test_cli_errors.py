@@ -32,3 +32,8 @@ def test_a_mistyped_setting_is_one_line(tmp_path):
     assert result.exit_code == 1
     assert "KONGTUN_QUIET_HOURS must look like 21:00-08:00" in result.output
     assert "Traceback" not in result.output
+
+
+def test_help_of_a_subcommand_is_help_not_an_error(run):
+    result = run("roles", "grant", "--help")
+    assert result.exit_code == 0 and "--fund" in result.output and "Error" not in result.output

@@ -89,7 +89,7 @@ def test_richmenu_creates_uploads_and_sets_the_default(env, fake_line, tmp_path)
     thai_font()
     result = run(env, "richmenu", "--save", str(tmp_path / "menu.png"))
     assert result.exit_code == 0, result.output
-    (menu_id,) = fake_line.richmenus
+    (menu_id,) = [i for i, m in fake_line.richmenus.items() if not m["name"].startswith("kongtun-committee")]
     menu = fake_line.richmenus[menu_id]
     assert menu["name"].startswith("kongtun-main-") and menu["chatBarText"] == "เมนูกองทุน"
     assert {a["action"]["data"] for a in menu["areas"]} == MENU_DATA
@@ -99,6 +99,7 @@ def test_richmenu_creates_uploads_and_sets_the_default(env, fake_line, tmp_path)
     with Image.open(io.BytesIO(png)) as image:
         assert image.size == (2500, 1686)
     assert (tmp_path / "menu.png").read_bytes() == png
+    assert (tmp_path / "menu-committee.png").is_file()  # the committee variant, beside it
     assert fake_line.default_richmenu == menu_id
     assert f"Default rich menu: {menu_id}" in result.output
 
@@ -106,12 +107,12 @@ def test_richmenu_creates_uploads_and_sets_the_default(env, fake_line, tmp_path)
 def test_richmenu_twice_reuses_the_menu(env, fake_line):
     thai_font()
     assert run(env, "richmenu").exit_code == 0
-    (menu_id,) = fake_line.richmenus
+    menus = list(fake_line.richmenus)  # the default one and the committee one
     second = run(env, "richmenu")
     assert second.exit_code == 0 and "exists" in second.output
-    assert list(fake_line.richmenus) == [menu_id] and fake_line.default_richmenu == menu_id
-    assert len(fake_line.calls("createRichMenu")) == 1
-    assert len(fake_line.calls("setRichMenuImage")) == 1
+    assert list(fake_line.richmenus) == menus and fake_line.default_richmenu == menus[0]
+    assert len(fake_line.calls("createRichMenu")) == 2
+    assert len(fake_line.calls("setRichMenuImage")) == 2
 
 
 def test_richmenu_replaces_older_versions_and_half_made_duplicates_but_not_others(env, fake_line):

@@ -16,10 +16,11 @@ URL = "https://kongtun.example.org/webhooks/telegram"
 
 
 @pytest.fixture
-def cli(fake_telegram, tmp_path):
+def cli(fake_telegram, database_url, clean_db):
+    # `commands` reads who holds a committee role (their chats get /committee too).
     env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
            "TELEGRAM_API_BASE_URL": fake_telegram.url, "KONGTUN_SECRET_KEY": "cli-test",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}"}
+           "DATABASE_URL": database_url}
 
     def run(*args: str, **extra_env: str | None):
         return CliRunner().invoke(main, ["telegram", *args], env={**env, **extra_env})

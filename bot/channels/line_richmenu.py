@@ -1,4 +1,6 @@
-"""The LINE rich menu: six big Thai buttons under the chat, and the image that shows them.
+"""The LINE rich menus: six big Thai buttons under the chat, and the image that shows them; and
+the committee variant, the same six and a seventh that opens the committee menu (4 above, 3 below),
+which `kongtun line richmenu` links to the LINE chats of role-holders only.
 
 Each area is a postback with the same data as the menu's buttons, so a tap there is a tap on the
 menu. The image is drawn with Pillow and a Thai font from Debian's `fonts-thai-tlwg` (`make fonts`);
@@ -18,6 +20,7 @@ from handlers import buttons as B
 WIDTH, HEIGHT = 2500, 1686  # LINE's large rich menu: 2 rows of 3
 COLUMNS, ROWS = 3, 2
 NAME_PREFIX = "kongtun-main"
+COMMITTEE_PREFIX = "kongtun-committee"  # not under NAME_PREFIX: older tools only ever saw one menu
 CHAT_BAR_TEXT = "เมนูกองทุน"  # at most 14 characters, shown on the bar that opens the menu
 
 FONT_DIRS = (
@@ -50,6 +53,8 @@ TILES = (
     Tile(B.REGISTER, "ลงทะเบียน", "Register", "#2F7D32", "person"),
     Tile(B.MENU, "ช่วยเหลือ / เมนู", "Help & menu", "#455A64", "help"),
 )
+COMMITTEE_TILE = Tile(B.COMMITTEE, "เมนูกรรมการ", "Committee", "#8A5A00", "clipboard")
+COMMITTEE_TILES = (*TILES, COMMITTEE_TILE)
 
 
 class FontMissing(Exception):
@@ -73,31 +78,40 @@ def find_font(path: str | Path | None = None, dirs: tuple[Path, ...] | None = No
     raise FontMissing(INSTALL_HINT)
 
 
-def areas() -> list[dict]:
-    """Tappable areas, left to right, top to bottom; the last column takes the remainder."""
+def _rows(count: int) -> list[int]:
+    """Tiles per row: two rows, the upper one taking the odd tile (7 -> 4 + 3)."""
+    top = (count + 1) // 2
+    return [top, count - top]
+
+
+def areas(tiles: tuple[Tile, ...] = TILES) -> list[dict]:
+    """Tappable areas, left to right, top to bottom; each row shares the width among its tiles."""
     out = []
-    for i, tile in enumerate(TILES):
-        col, row = i % COLUMNS, i // COLUMNS
-        x0, x1 = col * WIDTH // COLUMNS, (col + 1) * WIDTH // COLUMNS
+    index = 0
+    for row, columns in enumerate(_rows(len(tiles))):
         y0, y1 = row * HEIGHT // ROWS, (row + 1) * HEIGHT // ROWS
-        out.append({
-            "bounds": {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0},
-            "action": {"type": "postback", "label": tile.label, "data": tile.data,
-                       "displayText": tile.label},
-        })
+        for col in range(columns):
+            tile = tiles[index]
+            index += 1
+            x0, x1 = col * WIDTH // columns, (col + 1) * WIDTH // columns
+            out.append({
+                "bounds": {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0},
+                "action": {"type": "postback", "label": tile.label, "data": tile.data,
+                           "displayText": tile.label},
+            })
     return out
 
 
-def menu_request(image: bytes) -> dict:
+def menu_request(image: bytes, tiles: tuple[Tile, ...] = TILES, prefix: str = NAME_PREFIX) -> dict:
     """The rich menu object; its name carries a digest of the menu and image (idempotent runs)."""
     body = {"size": {"width": WIDTH, "height": HEIGHT}, "selected": True, "chatBarText": CHAT_BAR_TEXT,
-            "areas": areas()}
+            "areas": areas(tiles)}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode() + image).hexdigest()[:12]
-    return {**body, "name": f"{NAME_PREFIX}-{digest}"}
+    return {**body, "name": f"{prefix}-{digest}"}
 
 
-def draw(font_path: Path) -> bytes:
-    """The 2500x1686 PNG: six coloured tiles, an icon, the Thai label and an English subtitle."""
+def draw(font_path: Path, tiles: tuple[Tile, ...] = TILES) -> bytes:
+    """The 2500x1686 PNG: a coloured tile each, an icon, the Thai label and an English subtitle."""
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", (WIDTH, HEIGHT), "#FFFFFF")
@@ -105,7 +119,7 @@ def draw(font_path: Path) -> bytes:
     big = ImageFont.truetype(str(font_path), 118)
     small = ImageFont.truetype(str(font_path), 68)
     gap = 14
-    for area, tile in zip(areas(), TILES, strict=True):
+    for area, tile in zip(areas(tiles), tiles, strict=True):
         b = area["bounds"]
         box = (b["x"] + gap, b["y"] + gap, b["x"] + b["width"] - gap, b["y"] + b["height"] - gap)
         pen.rounded_rectangle(box, radius=48, fill=tile.colour)
@@ -161,6 +175,16 @@ def _icon(pen, kind: str, cx: int, cy: int, r: int, font) -> None:
         px, py = cx + r * 0.95, cy - r * 0.55
         pen.line((px - 40, py, px + 40, py), fill=white, width=line)
         pen.line((px, py - 40, px, py + 40), fill=white, width=line)
+    elif kind == "clipboard":
+        pen.rounded_rectangle((cx - r * 0.8, cy - r, cx + r * 0.8, cy + r * 1.1), radius=22, outline=white,
+                              width=line)
+        pen.rounded_rectangle((cx - r * 0.35, cy - r * 1.15, cx + r * 0.35, cy - r * 0.8), radius=12,
+                              fill=white)
+        for i in range(3):
+            y = cy - r * 0.35 + i * r * 0.5
+            pen.line((cx - r * 0.5, y, cx - r * 0.3, y + r * 0.18, cx - r * 0.05, y - r * 0.18), fill=white,
+                     width=line - 4)
+            pen.line((cx + r * 0.1, y, cx + r * 0.55, y), fill=white, width=line - 4)
     else:  # help
         pen.ellipse((cx - r, cy - r, cx + r, cy + r), outline=white, width=line)
         pen.text((cx, cy + 8), "?", font=font.font_variant(size=190), fill=white, anchor="mm")

@@ -3,6 +3,10 @@
 Each command is one short process with one coroutine, so `asyncio.run` with a bot opened and
 closed inside it (`async with bot`) is right here; the long-lived loop is for the web process.
 Both commands are idempotent: running them again sets the same values.
+
+`kongtun telegram commands` also gives each role-holder's private chat its own list, the same
+commands and `/committee` (scope BotCommandScopeChat), and deletes that list from chats that no
+longer hold a role; `sync_chats` does it for one member's chat (`kongtun roles grant/revoke`).
 """
 
 from __future__ import annotations
@@ -10,9 +14,10 @@ from __future__ import annotations
 import asyncio
 
 import click
-from telegram import Bot, BotCommand, WebhookInfo
+from telegram import Bot, BotCommand, BotCommandScopeChat, WebhookInfo
 from telegram.error import TelegramError
 
+from bot.channels import committee_menus
 from bot.channels.telegram import ALLOWED_UPDATES
 from bot.channels.telegram_classify import MENU_COMMANDS
 from bot.channels.telegram_runtime import make_bot
@@ -21,6 +26,7 @@ from locales import translate
 
 # The command menu's languages: the default list (English) for everyone, a Thai one for Thai apps.
 COMMAND_LANGUAGES: tuple[tuple[str | None, str], ...] = ((None, "en"), ("th", "th"))
+COMMITTEE_COMMAND = "committee"  # typed, it is read as "เมนูกรรมการ" (handlers/intents.py)
 
 
 @click.group("telegram", help="Telegram channel set-up.")
@@ -80,11 +86,62 @@ def command_menu(locale: str) -> list[BotCommand]:
     return [BotCommand(name, translate(locale, f"telegram.cmd_{name}")) for name in MENU_COMMANDS]
 
 
-@telegram_cli.command("commands", help="Publish the command menu (English default, Thai for th).")
+def committee_menu(locale: str) -> list[BotCommand]:
+    return [*command_menu(locale), BotCommand(COMMITTEE_COMMAND, translate(locale, "telegram.cmd_committee"))]
+
+
+@telegram_cli.command("commands", help="Publish the command menu (English default, Thai for th), and "
+                                       "/committee in role-holders' chats.")
 def commands() -> None:
     config = _config()
+    todo = committee_menus.read_plan(config, "telegram")
     for language, outcome in _run(_set_commands(config)):
         click.echo(f"{language or 'default'}: {outcome}")
+    done, failed = _run(_sync(config, todo, keep_going=True))
+    committee_menus.record_done(config, [c for c in todo.give if c.id in done],
+                                [c for c in todo.take if c.id in done])
+    given = sum(c.id in done for c in todo.give)
+    click.echo(f"committee: set in {given} role-holder chat(s), deleted from {len(done) - given} "
+               f"former one(s)")
+    if failed:
+        raise click.ClickException(f"{len(failed)} chat(s) could not be updated ({failed[0]}); "
+                                   "run `kongtun telegram commands` again later")
+
+
+def sync_chats(config: Config, todo: committee_menus.Plan) -> None:
+    """One member's chats, at once (`kongtun roles grant/revoke`)."""
+    try:
+        _, failed = asyncio.run(_sync(config, todo, keep_going=False))
+    except TelegramError as exc:
+        raise committee_menus.SyncFailed(f"Telegram: {exc.message}") from exc
+    if failed:
+        raise committee_menus.SyncFailed(failed[0])
+
+
+async def _sync(config: Config, todo: committee_menus.Plan, keep_going: bool) -> tuple[set[int], list[str]]:
+    """Set the committee list in `todo.give` chats, delete it from `todo.take` ones: the chat ids
+    done, and the errors (Telegram's message, no ids) of those that failed."""
+    done: set[int] = set()
+    failed: list[str] = []
+    async with _bot(config) as bot:
+        for chat, give in [(c, True) for c in todo.give] + [(c, False) for c in todo.take]:
+            try:
+                scope = BotCommandScopeChat(int(chat.external_user_id))
+                for language, locale in COMMAND_LANGUAGES:
+                    if give:
+                        await bot.set_my_commands(committee_menu(locale), scope=scope, language_code=language)
+                    else:
+                        await bot.delete_my_commands(scope=scope, language_code=language)
+            except ValueError:  # not a Telegram chat id: nothing Telegram could be asked
+                failed.append("a chat id that is not a number")
+                continue
+            except TelegramError as exc:
+                if not keep_going:
+                    raise
+                failed.append(f"Telegram: {exc.message}")
+                continue
+            done.add(chat.id)
+    return done, failed
 
 
 async def _set_commands(config: Config) -> list[tuple[str | None, str]]:

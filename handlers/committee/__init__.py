@@ -1,8 +1,8 @@
 """Committee tools in the chat, each behind `guard.authorize`: announce, meetings, payments,
 applications, reports. The hub is the committee's menu."""
 
-from handlers.committee import applications, applications_reject, hub
+from handlers.committee import announce, announce_list, applications, applications_reject, hub
 from handlers.committee import meetings as cm_meetings
 from handlers.committee import meetings_change as cm_meetings_change
 
-MODULES = [hub, applications, applications_reject, cm_meetings, cm_meetings_change]
+MODULES = [hub, applications, applications_reject, announce, announce_list, cm_meetings, cm_meetings_change]

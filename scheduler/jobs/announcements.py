@@ -21,7 +21,7 @@ def decide(Session: sessionmaker, at: datetime, tz: ZoneInfo, record: RunRecord)
         due = announcements.due(session, at)
     written = 0
     for announcement_id in due:
-        n = announcements.expand(Session, announcement_id, at)
+        n = announcements.expand(Session, announcement_id, at, tz=tz)
         record.count(n)
         written += n
     return written

@@ -1,7 +1,9 @@
 """The rich menu operations of the fake LINE: create, list, get and delete menus, upload and read
 their images (PNG or JPEG, at most 1 MB, exactly the menu's size), and the default menu, which
-needs an image first. A mixin of `line_server.FakeLine`, whose state (`richmenus`,
-`richmenu_images`, `default_richmenu`) it reads and changes."""
+needs an image first; the menus linked to each user (one at a time, or 500 at most in bulk), which
+need an image too and go with their menu when it is deleted. A mixin of `line_server.FakeLine`,
+whose state (`richmenus`, `richmenu_images`, `default_richmenu`, `user_richmenus`) it reads and
+changes."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class RichMenus:
     richmenus: dict[str, dict]
     richmenu_images: dict[str, tuple[str, bytes]]
     default_richmenu: str | None
+    user_richmenus: dict[str, str]  # user id -> the rich menu linked to that user
 
     def op_createRichMenu(self, rec: Recorded, _t: str):
         menu_id = f"richmenu-{uuid.uuid4().hex}"
@@ -37,6 +40,9 @@ class RichMenus:
         if self.richmenus.pop(menu_id, None) is None:
             return 404, {}, {"message": "Not found"}
         self.richmenu_images.pop(menu_id, None)
+        for user, linked in list(self.user_richmenus.items()):
+            if linked == menu_id:  # LINE unlinks a deleted menu from its users
+                del self.user_richmenus[user]
         if self.default_richmenu == menu_id:
             self.default_richmenu = None
         return 200, {}, {}
@@ -93,3 +99,45 @@ class RichMenus:
     def op_cancelDefaultRichMenu(self, rec: Recorded, _t: str):
         self.default_richmenu = None
         return 200, {}, {}
+
+    # --- per-user menus ----------------------------------------------------------------------------
+    def _linkable(self, rec: Recorded, menu_id: str):
+        """None if `menu_id` may be linked to users, else LINE's error answer."""
+        if menu_id not in self.richmenus:
+            return 404, {}, {"message": "Not found"}
+        if menu_id not in self.richmenu_images:
+            rec.errors.append("a rich menu without an image cannot be linked to a user")
+            return 400, {}, {"message": "Must upload richmenu image before applying it to user"}
+        return None
+
+    def op_linkRichMenuIdToUser(self, rec: Recorded, _t: str):
+        parts = rec.path.split("/")  # /v2/bot/user/{userId}/richmenu/{richMenuId}
+        user, menu_id = parts[4], parts[6]
+        refused = self._linkable(rec, menu_id)
+        if refused:
+            return refused
+        self.user_richmenus[user] = menu_id
+        return 200, {}, {}
+
+    def op_unlinkRichMenuIdFromUser(self, rec: Recorded, _t: str):
+        self.user_richmenus.pop(rec.path.split("/")[4], None)
+        return 200, {}, {}
+
+    def op_getRichMenuIdOfUser(self, rec: Recorded, _t: str):
+        menu_id = self.user_richmenus.get(rec.path.split("/")[4])
+        if menu_id is None:
+            return 404, {}, {"message": "the user has no richmenu"}
+        return 200, {}, {"richMenuId": menu_id}
+
+    def op_linkRichMenuIdToUsers(self, rec: Recorded, _t: str):
+        refused = self._linkable(rec, rec.json["richMenuId"])
+        if refused:
+            return (400, {}, {"message": "richmenu not found"}) if refused[0] == 404 else refused
+        for user in rec.json["userIds"]:  # done at once here; LINE does it soon after its 202
+            self.user_richmenus[user] = rec.json["richMenuId"]
+        return 202, {}, {}
+
+    def op_unlinkRichMenuIdFromUsers(self, rec: Recorded, _t: str):
+        for user in rec.json["userIds"]:
+            self.user_richmenus.pop(user, None)
+        return 202, {}, {}

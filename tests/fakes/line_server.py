@@ -8,8 +8,9 @@ would, and the problem is kept in `errors`: the test fixtures fail a test that l
 
 State kept like LINE keeps it: a reply token is single-use; pushes and multicasts with their retry
 keys, the monthly quota and what each person received (`line_delivery`, with a seeded chaos mode);
-rich menus and their images, the default rich menu (`line_richmenus`); the webhook endpoint (whose
-test call really posts a signed empty event list to it). Tests script failures with `fail_next`.
+rich menus and their images, the default rich menu, the menus linked to users (`line_richmenus`);
+the webhook endpoint (whose test call really posts a signed empty event list to it). Tests script
+failures with `fail_next`.
 
 Also used by the benchmark (`bench/line_bench.py`), with `validate=False` for raw speed.
 """
@@ -81,6 +82,7 @@ class FakeLine(Deliveries, RichMenus):
         self.richmenus: dict[str, dict] = {}
         self.richmenu_images: dict[str, tuple[str, bytes]] = {}
         self.default_richmenu: str | None = None
+        self.user_richmenus: dict[str, str] = {}
         self.webhook_endpoint: str | None = None
         self.counts: dict[str, int] = defaultdict(int)
         self._failures: dict[str, deque[tuple[int, dict]]] = defaultdict(deque)

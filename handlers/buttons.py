@@ -67,6 +67,14 @@ CM_ANN_EDIT_TIME = "cm:ann:etime:"  # + id
 
 # Committee: meetings.
 CM_MEETINGS = "cm:meet"
+CM_MEET_NEW = "cm:meet:new"
+CM_MEET_SCOPE = "cm:meet:sc:"  # + fund | net (admins: the fund's meeting or a network assembly)
+CM_MEET_TITLE = "cm:meet:ti:"  # + index of a common title (handlers/committee/meetings_view.TITLES)
+CM_MEET_PLACE = "cm:meet:pl"  # the place of the fund's last meeting, kept in the dialog
+CM_MEET_NO_AGENDA = "cm:meet:noag"
+CM_MEET_MOVE = "cm:meet:mv:"  # + meeting id
+CM_MEET_CANCEL = "cm:meet:cx:"  # + meeting id
+CM_MEET_CONFIRM = "cm:meet:ok:"  # + confirmation token
 
 # Committee: payments.
 CM_PAYMENTS = "cm:pay"

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from babel.dates import get_day_names
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.thai import format_date
@@ -158,3 +158,24 @@ def _tell(session: Session, meeting: Meeting, key: str, tz, text) -> int:
                 source=f"meeting:{meeting.id}", expires_at=expires, content_key=f"{key}:{chat.locale}"[:100]))
         written += enqueue_many(session, rows)
     return written
+
+
+def upcoming(session: Session, fund_id: int, now: datetime, limit: int = 5) -> list[Meeting]:
+    """The fund's scheduled meetings still to come, and the network's, soonest first."""
+    return list(session.scalars(
+        select(Meeting).where(or_(Meeting.fund_id == fund_id, Meeting.fund_id.is_(None)),
+                              Meeting.status == SCHEDULED, Meeting.starts_at > now)
+        .order_by(Meeting.starts_at, Meeting.id).limit(limit)))
+
+
+def last_place(session: Session, fund_id: int | None) -> str | None:
+    """Where the fund (or the network) met last time: committees mostly meet in one place."""
+    scope = Meeting.fund_id.is_(None) if fund_id is None else Meeting.fund_id == fund_id
+    return session.scalar(select(Meeting.place_th).where(scope)
+                          .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
+
+
+def reach(session: Session, fund_id: int | None) -> int:
+    """How many members a meeting of `fund_id` (None: the network) reaches in a chat."""
+    return session.scalar(select(func.count()).select_from(Member).where(
+        *recipients.active_members(fund_id=fund_id, kind="meetings"), recipients.has_chat())) or 0

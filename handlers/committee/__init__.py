@@ -10,7 +10,9 @@ from handlers.committee import (
     payments,
     payments_reverse,
 )
+from handlers.committee import meetings as cm_meetings
+from handlers.committee import meetings_change as cm_meetings_change
 from handlers.committee import reports as cm_reports
 
-MODULES = [hub, applications, applications_reject, announce, announce_list, payments, payments_reverse,
-           cm_reports]
+MODULES = [hub, applications, applications_reject, announce, announce_list, cm_meetings, cm_meetings_change,
+           payments, payments_reverse, cm_reports]

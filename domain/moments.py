@@ -29,6 +29,8 @@ def parse_time(text: str) -> time | None:
     t = re.sub(r"น\.?$", "", t)
     if t in ("เที่ยง", "เที่ยงวัน", "noon"):
         return time(12, 0)
+    if t in ("บ่ายโมง", "บ่ายโมงครึ่ง"):  # one in the afternoon has no number: "บ่ายหนึ่งโมง" is rare
+        return time(13, 30 if t.endswith("ครึ่ง") else 0)
     m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?(am|pm)?", t) or re.fullmatch(r"(\d{2})(\d{2})()", t)
     if m:
         hour, minute = int(m.group(1)), int(m.group(2) or 0)

@@ -64,6 +64,7 @@ CM_ANN_CANCEL = "cm:ann:cx:"  # + id: asks to confirm
 CM_ANN_CANCEL_OK = "cm:ann:cxok:"  # + id ":" + token
 CM_ANN_EDIT_TEXT = "cm:ann:etext:"  # + id
 CM_ANN_EDIT_TIME = "cm:ann:etime:"  # + id
+CM_ANN_EDIT_OK = "cm:ann:eok:"  # + id ":" + token: the new text or time confirmed
 
 # Committee: meetings.
 CM_MEETINGS = "cm:meet"

@@ -111,6 +111,10 @@ def test_a_change_of_time_is_audited_and_it_goes_at_the_new_time(driver, channel
     driver.say("1/1/2020 09:00")
     assert "ผ่านไปแล้ว" in driver.text  # the step stays open
     driver.say("3 ธ.ค. 2026 16.30")  # Christian era works too
+    assert "เปลี่ยนเวลาส่งจากวันอังคารที่ 1 ธันวาคม 2569" in driver.text
+    assert state_of(channel_db, item_id).send_at == at(2026, 12, 1, 9)  # nothing until confirmed
+    confirm = next(b.data for b in driver.buttons() if b.data.startswith(B.CM_ANN_EDIT_OK))
+    driver.press(confirm)
     assert "แก้ไขประกาศเรียบร้อยแล้ว" in driver.text
     assert "วันพฤหัสบดีที่ 3 ธันวาคม 2569 เวลา 16:30 น." in driver.text
     assert state_of(channel_db, item_id).send_at == at(2026, 12, 3, 16, 30)
@@ -128,7 +132,12 @@ def test_a_change_of_text_keeps_the_text_out_of_the_audit(driver, channel_db, cm
     driver.say("  ")
     assert "กรุณาพิมพ์ข้อความ" in driver.text
     driver.say("เลื่อนประชุมเป็นวันอาทิตย์ค่ะ นายสมชาย")
+    assert "จะเปลี่ยนเป็นข้อความนี้" in driver.text
+    confirm = next(b.data for b in driver.buttons() if b.data.startswith(B.CM_ANN_EDIT_OK))
+    driver.press(confirm)
     assert "แก้ไขประกาศเรียบร้อยแล้ว" in driver.text and "เลื่อนประชุมเป็นวันอาทิตย์" in driver.text
+    driver.press(confirm)  # pressed twice: changed once
+    assert "ยืนยันไปแล้ว" in driver.text
     assert state_of(channel_db, item_id).text_th == "เลื่อนประชุมเป็นวันอาทิตย์ค่ะ นายสมชาย"
     with channel_db() as s:
         (change,) = s.scalars(select(AuditLog).where(AuditLog.action == "announcement.change")).all()

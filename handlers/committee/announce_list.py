@@ -5,6 +5,8 @@ button's id can be forged (a network announcement is the network admins' only)."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers import buttons as B
 from handlers.base import Button, Context, Incoming, Reply, Text, handles
 from handlers.committee import announce_views as V
@@ -13,7 +15,8 @@ from models import Announcement, AnnouncementState
 from services import announcements, confirmations
 from services.errors import ServiceError
 
-S_EDIT_TEXT, S_EDIT_TIME, S_CANCEL = (f"{V.DIALOG}.{s}" for s in ("edit_text", "edit_time", "cancel"))
+S_EDIT_TEXT, S_EDIT_TIME, S_CANCEL, S_EDIT_OK = (
+    f"{V.DIALOG}.{s}" for s in ("edit_text", "edit_time", "cancel", "edit_ok"))
 ICONS = {AnnouncementState.SCHEDULED: "⏰", AnnouncementState.SENDING: "📤", AnnouncementState.DONE: "✅",
          AnnouncementState.CANCELLED: "✖️"}
 
@@ -174,10 +177,40 @@ def change_typed(incoming: Incoming, ctx: Context) -> list[Reply]:
         moment = V.read_moment(ctx, incoming.text)
         if isinstance(moment, str):
             return [Text(ctx.t(moment) + "\n" + ctx.t("cm_announce.moment_example"), keep)]
-        change = {"send_at": moment}
+        change = {"send_at": moment.isoformat()}
+    # What members will be sent changes: the committee sees the change and confirms it, once.
+    token = confirmations.new_token()
+    ctx.set_state(S_EDIT_OK, {"id": item.id, "token": token, **change})
+    if "text_th" in change:
+        summary = ctx.t("cm_announce.confirm_new_text", text=V.snippet(change["text_th"], 300))
+    else:
+        assert item.send_at is not None
+        summary = ctx.t("cm_announce.confirm_new_time", old=V.moment_text(ctx, item.send_at),
+                        new=V.moment_text(ctx, moment))
+    confirm = ctx.button("committee.btn_confirm", f"{B.CM_ANN_EDIT_OK}{item.id}:{token}")
+    return [Text(summary, (confirm, *keep))]
+
+
+@handles(postbacks=(B.CM_ANN_EDIT_OK,), dialog=V.DIALOG)
+def change_confirmed(incoming: Incoming, ctx: Context) -> list[Reply]:
+    found = _named(incoming, ctx, "announce.change", B.CM_ANN_EDIT_OK)
+    if not isinstance(found, tuple):
+        return found
+    acting, item = found
+    token = (incoming.postback or "").rsplit(":", 1)[-1]
+    data = ctx.state_data
+    if ctx.state_name != S_EDIT_OK or data.get("token") != token or data.get("id") != item.id:
+        if confirmations.result_of(ctx.session, token):
+            return [Text(ctx.t("committee.already_done"), _more(ctx))]
+        return _details(ctx, item)
     ctx.clear_state()
+    if not confirmations.spend(ctx.session, token, action="announce.change", actor=acting.actor, at=ctx.now):
+        return [Text(ctx.t("committee.already_done"), _more(ctx))]
+    change: dict = {"text_th": data["text_th"]} if "text_th" in data else {
+        "send_at": datetime.fromisoformat(data["send_at"])}
     try:
         announcements.change(ctx.session, item, actor=acting.actor, at=ctx.now, **change)
     except ServiceError:  # it went, or was cancelled, while this was typed
         return _details(ctx, item, ctx.t("cm_announce.too_late"))
+    confirmations.record_result(ctx.session, token, f"announcement:{item.id}:changed")
     return _details(ctx, item, ctx.t("cm_announce.changed"))

@@ -22,10 +22,44 @@ S_TEXT, S_AUDIENCE, S_PREVIEW, S_WHEN, S_CONFIRM = (f"{V.DIALOG}.{s}" for s in
 
 
 def _stale(ctx: Context) -> list[Reply]:
+    """An old button (or one out of step): a draft still open is shown again where it is, never lost."""
+    resumed = _resume(ctx, ctx.t("cm_announce.old_button"))
+    if resumed is not None:
+        return resumed
     ctx.clear_state()
     return [Text(ctx.t("cm_announce.stale"), (ctx.button("cm_announce.btn_new", B.CM_ANN_NEW),
                                               ctx.button("cm_announce.btn_list", B.CM_ANN_LIST),
                                               V.back_button(ctx)))]
+
+
+def _resume(ctx: Context, note: str) -> list[Reply] | None:
+    """The open step of a draft shown again, after `note`; None when no draft is open."""
+    data, state = ctx.state_data, ctx.state_name
+    if state == S_TEXT:
+        return [Text(note + "\n\n" + ctx.t("cm_announce.ask_text", max=V.n(announcements.MAX_TEXT)),
+                     (V.cancel_button(ctx),))]
+    if not data.get("text"):
+        return None
+    if state == S_AUDIENCE:
+        acting = guard.authorize(Incoming(ctx.account.channel, ctx.account.external_user_id), ctx,
+                                 "announce.audience", guard.ANNOUNCE)
+        if not isinstance(acting, guard.Acting):
+            return acting
+        return [Text(note), *_audiences(ctx, acting)]
+    if state == S_PREVIEW:
+        return _preview(ctx, data, note)
+    if state == S_CONFIRM and data.get("token"):
+        return _summary(ctx, data, note)
+    return None
+
+
+@handles(states=(S_AUDIENCE, S_PREVIEW, S_CONFIRM))
+def typed_at_a_button_step(incoming: Incoming, ctx: Context) -> list[Reply]:
+    """Text typed where a button is asked for: the draft stays, and the step says which to press."""
+    acting = guard.authorize(incoming, ctx, "announce.typed", guard.ANNOUNCE)
+    if not isinstance(acting, guard.Acting):
+        return acting
+    return _resume(ctx, ctx.t("cm_announce.press_a_button")) or _stale(ctx)
 
 
 @handles(postbacks=(B.CM_ANNOUNCE,), dialog=V.DIALOG)
@@ -240,8 +274,10 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
     data = ctx.state_data
     if ctx.state_name != S_CONFIRM or data.get("token") != token:
         if confirmations.result_of(ctx.session, token):  # pressed again, or delivered twice
-            return [Text(ctx.t("committee.already_done"), (ctx.button("cm_announce.btn_list", B.CM_ANN_LIST),
-                                                           V.back_button(ctx)))]
+            done = Text(ctx.t("committee.already_done"), (ctx.button("cm_announce.btn_list", B.CM_ANN_LIST),
+                                                          V.back_button(ctx)))
+            resumed = _resume(ctx, ctx.t("cm_announce.old_button"))  # a newer draft stays open
+            return [done, *resumed] if resumed else [done]
         return _stale(ctx)
     target = guard.authorize(incoming, ctx, "announce.confirm", guard.ANNOUNCE, fund_id=data.get("fund"))
     if not isinstance(target, guard.Acting):

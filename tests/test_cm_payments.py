@@ -175,3 +175,23 @@ def test_in_english_for_an_english_speaking_committee_member(driver, cm_world, c
     driver.tap("Confirm payment")
     assert "Payment recorded" in driver.text
     assert "We have received your dues of 90 baht" in told(channel_db, member)[0]
+
+
+def test_an_old_confirm_button_leaves_the_summary_open_now_valid(driver, cm_world, channel_db):
+    member = paying_member(channel_db, cm_world, channel=driver.channel)
+    before = len(ledger(channel_db, member))
+    open_payments(driver)
+    driver.say("7012")
+    driver.tap("1 เดือน")
+    first = data_of(driver, "ยืนยันรับเงิน")
+    driver.press(first)
+    driver.press(B.CM_PAYMENTS)  # a second payment
+    driver.say("7012")
+    driver.tap("1 เดือน")
+    second = data_of(driver, "ยืนยันรับเงิน")
+    driver.press(first)  # scrolled up: the first summary's button
+    assert "ยืนยันไปแล้ว" in driver.text and "ยืนยันรับเงิน" in driver.labels()
+    driver.press(B.CM_PAY_CONFIRM + "made-up")
+    assert "ข้อความเก่า" in driver.text
+    driver.press(second)
+    assert len(ledger(channel_db, member)) == before + 2

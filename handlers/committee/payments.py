@@ -137,16 +137,13 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
     data = ctx.state_data
     token = (incoming.postback or "").removeprefix(B.CM_PAY_CONFIRM)
     if not incoming.postback:  # typed at the summary: the step stays open
-        if ctx.state_name != view.CONFIRM:
-            return view.stale(ctx)
-        token = str(data.get("token"))
-        found = view.target_member(incoming, ctx, "payments.confirm", guard.MONEY, data.get("member_id"))
-        if not isinstance(found, tuple):
-            return found
-        day = date.fromisoformat(data["paid_on"])
-        again = view.summary(ctx, found[1], Decimal(data["amount"]), day, token)
-        return [Text(ctx.t("cm_payments.confirm_hint")), *again]
+        return _summary_again(incoming, ctx, ctx.t("cm_payments.confirm_hint")) or view.stale(ctx)
     if ctx.state_name != view.CONFIRM or data.get("token") != token:
+        # An older summary's button (scrolled up to): the one open now stays valid.
+        again = _summary_again(incoming, ctx, ctx.t("cm_payments.old_button"))
+        if again is not None:
+            done = confirmations.result_of(ctx.session, token)
+            return [Text(ctx.t("committee.already_done")), *again] if done else again
         return _spent_or_stale(ctx, acting, token)
     found = view.target_member(incoming, ctx, "payments.confirm", guard.MONEY, data.get("member_id"))
     if not isinstance(found, tuple):
@@ -168,6 +165,18 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
     text += "\n" + ctx.t("cm_payments.receipt_sent" if outbox.reachable_chats(ctx.session, member.id)
                          else "cm_payments.receipt_none")
     return [Text(text, _after_buttons(ctx, acting, payment.id))]
+
+
+def _summary_again(incoming: Incoming, ctx: Context, note: str) -> list[Reply] | None:
+    """The summary open now, shown again after `note`; None when none is open."""
+    data = ctx.state_data
+    if ctx.state_name != view.CONFIRM or not data.get("token"):
+        return None
+    found = view.target_member(incoming, ctx, "payments.confirm", guard.MONEY, data.get("member_id"))
+    if not isinstance(found, tuple):
+        return found
+    day = date.fromisoformat(data["paid_on"])
+    return [Text(note), *view.summary(ctx, found[1], Decimal(data["amount"]), day, str(data["token"]))]
 
 
 def _after_buttons(ctx: Context, acting: guard.Acting, payment_id: int) -> tuple:

@@ -88,7 +88,7 @@ def test_approving_gives_the_next_number_and_tells_the_applicant(driver, cm_worl
     assert "ยืนยันอนุมัติ" in driver.text and "00125" in driver.text
     driver.tap("ยืนยันอนุมัติ")
     assert "อนุมัติเรียบร้อยแล้ว" in driver.text and "00125" in driver.text
-    assert "แจ้งผู้สมัครแล้ว" in driver.text
+    assert "แจ้งผู้สมัครทางแชตแล้ว" in driver.text and "แจ้งผู้สมัครด้วยตนเอง" not in driver.text
 
     member = application_of(channel_db, person)
     assert (member.status, member.member_no, member.joined_on) == (MemberStatus.ACTIVE, "00125",

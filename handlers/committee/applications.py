@@ -103,8 +103,8 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
     ctx.clear_state()
     text = ctx.t("cm_applications.approved", name=member.full_name, member_no=number,
                  fund=member.fund.name(ctx.locale))
-    if not outbox.reachable_chats(ctx.session, member.id):
-        text += "\n" + ctx.t("cm_applications.not_told")
+    told = bool(outbox.reachable_chats(ctx.session, member.id))
+    text += "\n" + ctx.t("cm_applications.told_approved" if told else "cm_applications.not_told")
     return [Text(text, (ctx.button("cm_applications.btn_more", view.page_data(0, member.fund_id)),
                         ctx.button("committee.btn_back", B.COMMITTEE)))]
 

@@ -113,8 +113,7 @@ def act_reject(ctx: Context, acting: guard.Acting, member: Member, token: str,
     confirmations.record_result(ctx.session, token, "rejected")
     ctx.clear_state()
     text = ctx.t("cm_applications.rejected", name=member.full_name)
-    if not told:
-        text += "\n" + ctx.t("cm_applications.not_told")
+    text += "\n" + ctx.t("cm_applications.told_rejected" if told else "cm_applications.not_told")
     return [Text(text, (ctx.button("cm_applications.btn_more", view.page_data(0, member.fund_id)),
                         ctx.button("committee.btn_back", B.COMMITTEE)))]
 

@@ -73,12 +73,13 @@ class Day:
 
 
 def day_entries(session: Session, fund_id: int, day: date, *, page: int, size: int) -> Day:
-    """The fund's ledger entries dated `day`, in the order they were written."""
+    """The fund's ledger entries dated `day`, the latest written first: the treasurer looks for the
+    one just recorded (an imported file of the day would otherwise push it to the last page)."""
     where = (Member.fund_id == fund_id, Payment.paid_on == day)
     count, total = session.execute(select(func.count(Payment.id), func.sum(Payment.amount))
                                    .join(Member, Member.id == Payment.member_id).where(*where)).one()
     rows = session.execute(select(Payment, Member).join(Member, Member.id == Payment.member_id).where(*where)
-                           .order_by(Payment.id).offset(page * size).limit(size)).all()
+                           .order_by(Payment.id.desc()).offset(page * size).limit(size)).all()
     ids = [p.id for p, _ in rows]
     reversed_by = dict(session.execute(select(Payment.reverses_id, Payment.id)
                                        .where(Payment.reverses_id.in_(ids))).all()) if ids else {}

@@ -92,18 +92,19 @@ def test_the_days_entries_show_chat_and_imported_payments_as_one_ledger(driver, 
     driver.tap("รายการวันนี้")
     text = driver.text
     assert "รายการรับเงินวันที่ 29 พฤศจิกายน 2569: 2 รายการ รวม 150 บาท" in text
-    assert "1. 07012 บุญมี ศ. · 90 บาท · บันทึกทางแชต (ประยุทธ)" in text
-    assert "2. 07013 ลำดวน ห. · 60 บาท · นำเข้าจากไฟล์" in text
-    assert {"กลับรายการ 1 บุญมี", "กลับรายการ 2 ลำดวน", "◀ วันก่อนหน้า", "เลือกวันอื่น", "ยกเลิก"} <= \
+    # The latest written first: the file imported after the payment taken in the chat.
+    assert "1. 07013 ลำดวน ห. · 60 บาท · นำเข้าจากไฟล์" in text
+    assert "2. 07012 บุญมี ศ. · 90 บาท · บันทึกทางแชต (ประยุทธ)" in text
+    assert {"กลับรายการ 1 ลำดวน", "กลับรายการ 2 บุญมี", "◀ วันก่อนหน้า", "เลือกวันอื่น", "ยกเลิก"} <= \
         set(labels_of(driver))
-    driver.tap("กลับรายการ 2")  # the imported entry is reversed like any other
+    driver.tap("กลับรายการ 1")  # the imported entry is reversed like any other
     driver.say("นำเข้าซ้ำ")
     driver.tap("ยืนยันกลับรายการ")
     driver.tap("รายการวันนี้")
     text = driver.text
     assert "3 รายการ รวม 90 บาท" in text and "รายการนี้ถูกกลับรายการแล้ว" in text
-    assert "3. 07013 ลำดวน ห. · -60 บาท" in text and "กลับรายการ: นำเข้าซ้ำ" in text
-    assert "กลับรายการ 2 ลำดวน" not in labels_of(driver) and "กลับรายการ 3 ลำดวน" not in labels_of(driver)
+    assert "1. 07013 ลำดวน ห. · -60 บาท" in text and "กลับรายการ: นำเข้าซ้ำ" in text
+    assert "กลับรายการ 1 ลำดวน" not in labels_of(driver) and "กลับรายการ 2 ลำดวน" not in labels_of(driver)
     driver.tap("◀ วันก่อนหน้า")
     assert "28 พฤศจิกายน 2569: 1 รายการ รวม 30 บาท" in driver.text
     driver.tap("เลือกวันอื่น")
@@ -121,12 +122,12 @@ def test_many_entries_are_paged(driver, cm_world, channel_db):
                       member_no=f"{7100 + n:05d}", linked=False)
         record(driver, str(7100 + n))
     driver.tap("รายการวันนี้")
-    assert "10 รายการ รวม 300 บาท (หน้า 1/2)" in driver.text and "8. 07107" in driver.text
-    assert "9. 07108" not in driver.text and len(driver.buttons()) <= 13
+    assert "10 รายการ รวม 300 บาท (หน้า 1/2)" in driver.text and "1. 07109" in driver.text
+    assert "8. 07102" in driver.text and "9. 07101" not in driver.text and len(driver.buttons()) <= 13
     driver.say("ขอดูหน้าถัดไป")  # typed at the list: what to press, the page again
     assert "กดปุ่มด้านล่าง" in driver.text and "(หน้า 1/2)" in driver.text
     driver.tap("ถัดไป ▶")
-    assert "(หน้า 2/2)" in driver.text and "10. 07109" in driver.text and "1. 07100" not in driver.text
+    assert "(หน้า 2/2)" in driver.text and "10. 07100" in driver.text and "1. 07109" not in driver.text
     driver.tap("◀ ก่อนหน้า")
     assert "(หน้า 1/2)" in driver.text
 

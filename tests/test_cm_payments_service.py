@@ -61,7 +61,7 @@ def test_the_days_entries_count_the_net_and_mark_reversals(session):
     reversals.reverse(session, first.id, reason="wrong", actor="chat:999", at=AT)
     day = ledger_day.day_entries(session, fund.id, AT.date(), page=0, size=8)
     assert (day.count, day.total) == (2, Decimal(0))
-    original, reversal = day.entries
+    reversal, original = day.entries  # the latest written first
     assert original.reversed_by == reversal.payment.id and not original.reversible
     assert not reversal.reversible and reversal.recorder is None and not reversal.imported
     before = ledger_day.day_entries(session, fund.id, date(2026, 11, 28), page=0, size=8)

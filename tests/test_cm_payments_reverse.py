@@ -152,3 +152,10 @@ def test_a_member_without_a_chat_is_to_be_told_by_the_treasurer(driver, cm_world
     driver.tap("ยืนยันกลับรายการ")
     assert "กรุณาแจ้งสมาชิกด้วยตนเอง" in driver.text and "แจ้งสมาชิกทางแชตพร้อมเหตุผลแล้ว" not in driver.text
     assert told(channel_db, member) == [] and len(ledger(channel_db, member)) == 3
+
+
+def test_a_forged_day_out_of_range_is_answered_as_an_old_button(driver, cm_world, channel_db):
+    make_treasurer(channel_db, cm_world)
+    for forged in (f"{B.CM_PAY_DAY}00010101:0", f"{B.CM_PAY_DAY}99991231:0", f"{B.CM_PAY_DAY}20261340:0"):
+        driver.press(forged)
+        assert "ขัดข้อง" not in driver.text and driver.buttons()

@@ -58,9 +58,11 @@ def read_day(data: str) -> tuple[date, int] | None:
     if not (len(day) == 8 and day.isdigit() and page.isdigit() and len(page) <= 4):
         return None
     try:
-        return date(int(day[:4]), int(day[4:6]), int(day[6:])), int(page)
+        found = date(int(day[:4]), int(day[4:6]), int(day[6:]))
     except ValueError:
         return None
+    # No fund's ledger is that old, and the day before 1 January of year 1 cannot be shown.
+    return (found, int(page)) if found.year >= 1900 else None
 
 
 def number_in(data: str, prefix: str) -> int | None:

@@ -50,3 +50,20 @@ def test_an_old_confirm_button_leaves_the_current_summary_valid(driver, channel_
     assert "ข้อความเก่า" in driver.text
     driver.press(second)
     assert _scheduled(channel_db) == 2
+
+
+def test_a_test_to_myself_in_quiet_hours_says_when_it_will_arrive(chat, db, clock):
+    from datetime import datetime
+
+    from tests.committee_fixtures import seat
+    from tests.conftest import BANGKOK
+    from tests.factories import make_fund
+
+    clock.now = datetime(2026, 11, 29, 22, 30, tzinfo=BANGKOK)
+    with db() as s, s.begin():
+        seat(s, chat.user, make_fund(s))
+    chat.press(B.CM_ANN_NEW)
+    chat.say(TEXT)
+    chat.tap("สมาชิกทุกคน")
+    chat.tap("ส่งทดสอบถึงฉัน")
+    assert "ช่วงงดส่งข้อความยามค่ำคืน จะส่งถึงแชตนี้วันจันทร์ที่ 30 พฤศจิกายน 2569 เวลา 08:00 น." in chat.text

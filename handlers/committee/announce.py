@@ -16,6 +16,7 @@ from handlers.committee import announce_views as V
 from handlers.committee import guard
 from models import Audience, audit
 from services import announcements, confirmations
+from services.announcement_preview import quiet_until
 
 S_TEXT, S_AUDIENCE, S_PREVIEW, S_WHEN, S_CONFIRM = (f"{V.DIALOG}.{s}" for s in
                                                     ("text", "audience", "preview", "when", "confirm"))
@@ -198,6 +199,9 @@ def test_to_me(incoming: Incoming, ctx: Context) -> list[Reply]:
         audit(ctx.session, acting.actor, "announcement.test", "chat", ctx.account.id, n=tests + 1)
         data["tests"] = tests + 1
         note = ctx.t("cm_announce.test_sent", n=tests + 1, max=V.MAX_TESTS)
+        held = quiet_until(ctx.now, str(ctx.extras.get("quiet_hours", "21:00-08:00")))
+        if held is not None:  # pushes wait for the morning, a test to oneself too
+            note = ctx.t("cm_announce.test_held", n=tests + 1, max=V.MAX_TESTS, until=V.moment_text(ctx, held))
     if ctx.state_name == S_CONFIRM:
         ctx.set_state(S_CONFIRM, data)
         return _summary(ctx, data, note)

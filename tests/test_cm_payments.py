@@ -121,6 +121,8 @@ def test_a_back_dated_payment_in_either_era_never_in_the_future(driver, cm_world
     assert "ยังมาไม่ถึง" in driver.text
     driver.say("วันไหนก็ได้")
     assert "อ่านวันที่นี้ไม่ออก" in driver.text
+    driver.say("1/1/2560")  # before she joined (January 2026): a wrong year, asked again
+    assert "ก่อนวันที่สมาชิกท่านนี้เข้าเป็นสมาชิก" in driver.text and "ยกเลิก" in driver.labels()
     driver.say("๒๐/๑๑/๒๕๖๙")
     assert "20 พฤศจิกายน 2569" in driver.text and "ธันวาคม 2569" in driver.text
     driver.tap("รับเงินวันอื่น")

@@ -201,7 +201,8 @@ def test_to_me(incoming: Incoming, ctx: Context) -> list[Reply]:
         note = ctx.t("cm_announce.test_sent", n=tests + 1, max=V.MAX_TESTS)
         held = quiet_until(ctx.now, str(ctx.extras.get("quiet_hours", "21:00-08:00")))
         if held is not None:  # pushes wait for the morning, a test to oneself too
-            note = ctx.t("cm_announce.test_held", n=tests + 1, max=V.MAX_TESTS, until=V.moment_text(ctx, held))
+            note = ctx.t("cm_announce.test_held", n=tests + 1, max=V.MAX_TESTS,
+                         until=V.moment_text(ctx, held))
     if ctx.state_name == S_CONFIRM:
         ctx.set_state(S_CONFIRM, data)
         return _summary(ctx, data, note)

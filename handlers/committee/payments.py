@@ -124,8 +124,8 @@ def paid_on(incoming: Incoming, ctx: Context) -> list[Reply]:
         return [Text(ctx.t(f"cm_payments.date_{problem}", today=format_date(ctx.today, ctx.locale)),
                      buttons)]
     if day < member.joined_on:  # a typo in the year, most likely: ask for the day again
-        return [Text(ctx.t("cm_payments.date_before_joining", joined=format_date(member.joined_on, ctx.locale)),
-                     buttons)]
+        joined = format_date(member.joined_on, ctx.locale)
+        return [Text(ctx.t("cm_payments.date_before_joining", joined=joined), buttons)]
     if (too_much := _too_much(ctx, member, value, day)) is not None:
         return view.ask_amount(ctx, member, hint=too_much)
     return _summary(ctx, member, value, day)

@@ -15,7 +15,7 @@ def test_a_committee_member_sees_the_committee_entry_and_its_tools(driver, cm_wo
     driver.say("เมนู")
     assert "เมนูกรรมการ" in driver.labels()
     driver.tap("เมนูกรรมการ")
-    assert "เมนูกรรมการ กองทุนสวัสดิการชุมชนตำบลป่าคลอก" in driver.text
+    assert "เมนูกรรมการของกองทุนสวัสดิการชุมชนตำบลป่าคลอกค่ะ" in driver.text
     assert {"ประกาศ", "นัดประชุม", "รับเงิน", "ใบสมัคร", "รายงาน"} <= set(driver.labels())
 
 

@@ -164,7 +164,7 @@ def test_the_committee_tile_opens_the_committee_menu_for_a_role_holder_and_is_re
         seat(s, line_user.user, fund, channel="line")
         link_chat(s, PLAIN, make_member(s, fund, first_name="สมศรี"), channel="line")
     line_user.press(tile["action"]["data"])
-    assert "เมนูกรรมการ กองทุนสวัสดิการชุมชนตำบลป่าคลอก" in line_user.text
+    assert "เมนูกรรมการของกองทุนสวัสดิการชุมชนตำบลป่าคลอก" in line_user.text
     plain.press(tile["action"]["data"])
     assert "สำหรับคณะกรรมการของกองทุนเท่านั้น" in plain.text
     assert len(refusals(line_app.extensions["kongtun"].Session)) == 1

@@ -143,7 +143,7 @@ def test_typed_committee_command_opens_the_committee_menu_for_a_role_holder_only
         link_chat(s, plain.user, make_member(s, fund, first_name="สมศรี"), channel="telegram")
     for typed in ("/committee", "/committee@KongtunTestBot"):
         somying.say(typed)
-        assert "เมนูกรรมการ กองทุนสวัสดิการชุมชนตำบลป่าคลอก" in somying.html
+        assert "เมนูกรรมการของกองทุนสวัสดิการชุมชนตำบลป่าคลอก" in somying.html
         plain.say(typed)
         assert "สำหรับคณะกรรมการของกองทุนเท่านั้น" in plain.html
     assert len(refusals(tg_app.extensions["kongtun"].Session)) == 2

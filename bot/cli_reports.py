@@ -152,7 +152,8 @@ def report_cmd(fund_code: str, fmt: str, output: Path | None, lang: str, with_ar
     config = Config.from_env()
     today = datetime.now(ZoneInfo(config.timezone)).date()
     with sessions(config) as Session, Session() as session, session.begin():
-        fund = session.scalar(select(Fund).where(Fund.code == fund_code))
+        # Codes are upper case ("PAKHLOK"); an operator typing "pakhlok" means the same fund.
+        fund = session.scalar(select(Fund).where(Fund.code == fund_code.strip().upper()))
         if fund is None:
             raise click.ClickException(f"no fund {fund_code} (kongtun stats lists the funds' codes)")
         report = fund_report(session, fund, today)

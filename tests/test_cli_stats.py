@@ -93,7 +93,7 @@ def clock_today(monkeypatch):
 def test_report_csv_has_the_chat_figures_and_no_personal_data(run, session, built, tmp_path):
     fund, names = built
     out = tmp_path / "r.csv"
-    result = run("report", "PAKHLOK", "--format", "csv", "--output", str(out))
+    result = run("report", "pakhlok", "--format", "csv", "--output", str(out))  # any case of the code
     assert result.exit_code == 0, result.output
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the Thai right

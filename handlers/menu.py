@@ -64,7 +64,11 @@ def followed(incoming: Incoming, ctx: Context) -> list[Reply]:
 @handles(postbacks=(B.CANCEL,), intents=("cancel",))
 def cancel(incoming: Incoming, ctx: Context) -> list[Reply]:
     had_dialog = ctx.state_name is not None
+    committee_step = (ctx.state_name or "").startswith("cm.")
     ctx.clear_state()
+    if committee_step and guard.has_committee_menu(ctx):  # back where the committee member started
+        return [Text(ctx.t("menu.cancelled"), (ctx.button("committee.btn_back", B.COMMITTEE),
+                                               ctx.button("menu.btn_menu", B.MENU)))]
     return [menu_reply(ctx, ctx.t("menu.cancelled" if had_dialog else "menu.nothing_to_cancel"))]
 
 

@@ -89,3 +89,9 @@ def test_in_a_group_the_committee_menu_is_hidden_and_its_tools_refused(app, db):
     private = CoreChat(app, "TG-chair", channel="telegram")
     private.say("เมนู")
     assert "เมนูกรรมการ" in [b.label for b in private.buttons()]
+
+
+def test_cancelling_a_committee_step_offers_the_committee_menu_again(driver, cm_world):
+    driver.press(B.CM_ANN_NEW)
+    driver.say("ยกเลิก")
+    assert "ยกเลิกเรียบร้อยแล้ว" in driver.text and B.COMMITTEE in [b.data for b in driver.buttons()]

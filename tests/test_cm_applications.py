@@ -48,6 +48,7 @@ def test_the_list_shows_pending_applications_oldest_first_masked_and_paged(drive
     assert "สมหญิง" not in text and "ของกมลา" not in text
     assert "08x-xxx-4567" in text and "089-123-4567" not in text and "+6689" not in text
     assert "สมัคร 1 พ.ย. 69" in text and "อายุ 59 ปี" in text and "x-xxxx-xxxx" in text
+    assert "ไม่มีแชตที่เชื่อมไว้" in text  # those entered on paper have no chat to be told in
     labels = labels_of(driver)
     assert labels[:2] == ["อนุมัติ 1 กานดา", "ไม่อนุมัติ 1 กานดา"] and "ถัดไป ▶" in labels
     assert labels[-1] == "ยกเลิก"
@@ -56,6 +57,7 @@ def test_the_list_shows_pending_applications_oldest_first_masked_and_paged(drive
     driver.tap("ถัดไป ▶")
     text = driver.text
     assert "หน้า 2/2" in text and "6. สมหญิง รักดี" in text and "08x-xxx-2222" in text
+    assert "สมัครทาง " in text  # she applied in a chat
     assert "089-111-2222" not in text and SOMYING_ID[-4:] in text.replace("-", "")
     assert SOMYING_ID not in text.replace("-", "")
     assert {"อนุมัติ 6 สมหญิง", "◀ ก่อนหน้า"} <= set(labels_of(driver))

@@ -67,7 +67,8 @@ def existing_text(ctx: Context, acting: guard.Acting, existing: Member) -> str:
 
 
 def _channels(ctx: Context, item: Pending) -> str:
-    return ", ".join(channel_name(ctx.locale, chat.channel) for chat in item.chats) or "-"
+    names = ", ".join(channel_name(ctx.locale, chat.channel) for chat in item.chats)
+    return ctx.t("cm_applications.via_channel", channel=names) if names else ctx.t("cm_applications.no_chat")
 
 
 def list_reply(ctx: Context, acting: guard.Acting, page: int, hint: str | None = None) -> list[Reply]:

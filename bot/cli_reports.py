@@ -5,6 +5,7 @@ committee reads in the chat."""
 from __future__ import annotations
 
 import csv
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,9 +32,20 @@ REPORT_HELP = (
 )
 
 
+def _shown_width(text: str) -> int:
+    """Columns a terminal gives `text`: Thai vowel and tone marks sit above or below their letter."""
+    return sum(1 for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn")
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    gap = " " * max(width - _shown_width(text), 0)
+    return gap + text if right else text + gap
+
+
 def _table_line(cells: list[str], widths: list[int]) -> str:
     first, *rest = cells
-    return f"{first:<{widths[0]}}" + "".join(f"{c:>{w}}" for c, w in zip(rest, widths[1:], strict=True))
+    return _pad(first, widths[0], right=False) + "".join(
+        _pad(c, w, right=True) for c, w in zip(rest, widths[1:], strict=True))
 
 
 @click.command("stats", help=STATS_HELP)
@@ -52,7 +64,7 @@ def stats_cmd(lang: str) -> None:
         )
         for row in table.rows:
             population = f"{row.fund.population:,}" if row.fund.population else t("unknown")
-            coverage = f"{row.coverage}%" if row.coverage is not None else "n/a"
+            coverage = f"{row.coverage}%" if row.coverage is not None else "-"
             click.echo(
                 _table_line([row.fund.code, f"{row.members:,}", population, coverage], widths)
                 + f"  {row.fund.name(lang)}"

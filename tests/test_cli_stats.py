@@ -27,7 +27,7 @@ def test_stats_on_the_demo_data_in_thai_and_english(run):
         "12.0%",
         "12.0%",
     ]
-    assert rows["KOKAEO"][1:3] == ["ไม่ทราบ", "n/a"]
+    assert rows["KOKAEO"][1:3] == ["ไม่ทราบ", "-"]
     assert "กองทุนที่มีสมาชิกมากที่สุด: เทศบาลนครภูเก็ต 1,916 คน (9.8% ของประชากร)" in thai.output
     above = next(line for line in thai.output.splitlines() if line.startswith("สมาชิกเกินร้อยละ 10"))
     for name in (
@@ -59,7 +59,7 @@ def test_stats_counts_active_members_and_coverage(run, session):
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line.split()[1:4] for line in result.output.splitlines()[1:3]}
     assert lines["PAKHLOK"] == ["3", "200", "1.5%"]
-    assert lines["KOKAEO"] == ["1", "unknown", "n/a"]
+    assert lines["KOKAEO"] == ["1", "unknown", "-"]
     total = next(x for x in result.output.splitlines() if x.startswith("Whole network"))
     assert total.split()[-1] == "4"
     assert "ACTIVE members" in run("stats", "--help").output

@@ -163,14 +163,14 @@ def roles() -> None:
 @click.option("--role", type=click.Choice(["committee", "treasurer", "admin"]), required=True)
 def roles_grant(member_no: str, fund_code: str, role: str) -> None:
     from services import roles as role_service
-    from services.errors import NotFound
+    from services.errors import ServiceError
 
     config = _config()
     with _session(config) as session, session.begin():
         try:
             grant = role_service.grant(session, fund_code=fund_code, member_no=member_no, role=role,
                                        actor="cli", at=datetime.now(UTC))
-        except NotFound as exc:
+        except ServiceError as exc:
             raise click.ClickException(str(exc)) from exc
         name, member_id = grant.member.full_name, grant.member.id
     click.echo(f"{name} ({fund_code} {member_no}) has the role {role}.")

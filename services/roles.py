@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import CommitteeRole, Fund, Member, MemberStatus, audit
-from services.errors import NotFound
+from services.errors import NotFound, ServiceError
 
 ROLES = ("committee", "treasurer", "admin")
 
@@ -33,6 +33,9 @@ def grant(session: Session, *, fund_code: str, member_no: str, role: str, actor:
     member = session.scalar(select(Member).where(Member.fund_id == fund.id, Member.member_no == member_no))
     if member is None:
         raise NotFound(f"no member {member_no} in {fund_code}")
+    if member.status != MemberStatus.ACTIVE:  # such a role would never count (powers_of): refuse it now
+        raise ServiceError(f"member {member_no} of {fund_code} is {member.status.value}: "
+                           "only an active member holds a committee role")
     exists = session.scalar(select(CommitteeRole.id).where(
         CommitteeRole.member_id == member.id, CommitteeRole.fund_id == fund.id, CommitteeRole.role == role))
     if exists is not None:

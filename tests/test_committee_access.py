@@ -95,3 +95,12 @@ def test_cancelling_a_committee_step_offers_the_committee_menu_again(driver, cm_
     driver.press(B.CM_ANN_NEW)
     driver.say("ยกเลิก")
     assert "ยกเลิกเรียบร้อยแล้ว" in driver.text and B.COMMITTEE in [b.data for b in driver.buttons()]
+
+
+def test_a_role_is_not_granted_to_a_member_who_is_not_active(run, session):
+    fund = make_fund(session)
+    make_member(session, fund, member_no="00154", status="deceased")
+    session.commit()
+    result = run("roles", "grant", "00154", "--fund", "PAKHLOK", "--role", "committee")
+    assert result.exit_code != 0 and "deceased" in result.output and "only an active member" in result.output
+    assert session.scalars(select(CommitteeRole)).all() == []

@@ -104,7 +104,10 @@ def test_wrong_amounts_are_refused_and_the_step_stays_open(driver, cm_world, cha
     driver.say("1,080.00")  # 36 months is too far ahead too; 360 is the most
     assert "เกินที่กองทุนให้ชำระล่วงหน้า" in driver.text
     driver.say("360")
-    assert "ธันวาคม 2569 ถึง พฤศจิกายน 2570" in driver.text
+    assert "ธันวาคม 2569 ถึง พฤศจิกายน 2570" in driver.text and "เงินที่เหลือ" not in driver.text
+    driver.tap("แก้จำนวนเงิน")
+    driver.say("45")  # a month and a half: the half is kept, and the summary says so
+    assert "ธันวาคม 2569" in driver.text and "15 บาท เก็บไว้รวมกับการชำระครั้งต่อไป" in driver.text
     assert len(ledger(channel_db, member)) == before
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from domain.dates import month_from_index
+from domain.dues import months_covered
 from domain.moments import parse_day
 from domain.thai import format_baht, format_date, format_month, parse_date, typed_value
 from handlers import buttons as B
@@ -173,6 +174,12 @@ def summary(ctx: Context, member: Member, amount: Decimal, paid_on: date, token:
             Row(ctx.t("cm_payments.row_amount"), format_baht(amount, ctx.locale)),
             Row(ctx.t("cm_payments.row_covers"), months_text(ctx, allocation)),
             Row(ctx.t("cm_payments.row_paid_on"), format_date(paid_on, ctx.locale)))
+    dues = member.fund.dues_per_month
+    after = total_paid(ctx.session, member.id) + amount
+    credit = after - dues * max(months_covered(after, dues), 0)
+    if credit > 0:  # part of a month: kept towards the next one, which the treasurer should say
+        rows += (Row(ctx.t("cm_payments.row_credit"), ctx.t("cm_payments.credit_value",
+                                                            amount=format_baht(credit, ctx.locale))),)
     buttons = (ctx.button("cm_payments.btn_confirm", f"{B.CM_PAY_CONFIRM}{token}"),
                ctx.button("cm_payments.btn_other_day", B.CM_PAY_DATE),
                ctx.button("cm_payments.btn_change_amount", f"{B.CM_PAY_MEMBER}{member.id}"),

@@ -9,7 +9,8 @@ from datetime import date, time, timedelta
 
 from domain.thai import BE_OFFSET, parse_date, typed_value
 
-_RELATIVE = {"วันนี้": 0, "today": 0, "พรุ่งนี้": 1, "tomorrow": 1, "มะรืน": 2, "มะรืนนี้": 2}
+_RELATIVE = {"วันนี้": 0, "today": 0, "พรุ่งนี้": 1, "tomorrow": 1, "มะรืน": 2, "มะรืนนี้": 2,
+             "เมื่อวาน": -1, "เมื่อวานนี้": -1, "yesterday": -1}  # a day past: refused as past, not unread
 
 # Spoken hours: "บ่ายสอง" is 14:00, "สองทุ่ม" 20:00, "เก้าโมง" 09:00, "เที่ยง" 12:00.
 _NUMBERS = {"หนึ่ง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9,

@@ -25,7 +25,7 @@ def test_calling_a_meeting_step_by_step_in_thai(driver, cm_world, channel_db, ne
     assert labels(driver) == ["ประชุมใหญ่ประจำปี", "ประชุมคณะกรรมการ", "ประชุมสมาชิกรายเดือน", "ยกเลิก"]
     assert_buttons_fit(driver)
     driver.tap("ประชุมใหญ่ประจำปี")
-    assert "ประชุมใหญ่สามัญประจำปี ค่ะ" in driver.text and "วันที่เท่าไร กี่โมงคะ" in driver.text
+    assert "เรื่อง \"ประชุมใหญ่สามัญประจำปี\" นะคะ" in driver.text and "วันที่เท่าไร กี่โมงคะ" in driver.text
     assert labels(driver) == ["ยกเลิก"]
     driver.say("๑๕ ธ.ค. ๖๙ บ่ายสองครึ่ง")  # Thai digits, a short Buddhist year, a spoken time
     assert "ประชุมที่ไหนคะ" in driver.text and labels(driver) == ["ยกเลิก"]  # no meeting before: no button
@@ -127,7 +127,7 @@ def test_wrong_dates_and_times_and_an_empty_place_keep_the_step_open(driver, cm_
     driver.say("25:00")
     assert "เวลานี้ไม่ถูกต้องค่ะ" in driver.text
     driver.say("1/11/2569 14:00")
-    assert "วันนี้ผ่านไปแล้วค่ะ" in driver.text
+    assert "วันเวลานี้ผ่านไปแล้วค่ะ" in driver.text
     driver.say("วันนี้ 9:00")  # today, but already past 10:00
     assert "เวลานี้ผ่านไปแล้วค่ะ" in driver.text
     driver.say("15/12/2571 14:00")

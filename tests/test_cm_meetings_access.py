@@ -70,7 +70,7 @@ def test_the_admin_calls_a_network_assembly_that_reaches_every_funds_members(dri
     admin.press(B.CM_MEETINGS)
     admin.tap("ยกเลิกนัด 1")
     admin.tap("ยืนยันยกเลิกนัด")
-    assert "แจ้งสมาชิกแล้ว 4 คน" in admin.text
+    assert "ส่งแจ้งสมาชิก 4 คนทางแชตแล้ว" in admin.text
     assert len(pushed(channel_db, theirs, kind="meeting_change")) == 1
     assert len(pushed(channel_db, ours, kind="meeting_change")) == 1
 

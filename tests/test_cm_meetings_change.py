@@ -45,17 +45,17 @@ def test_moving_a_meeting_tells_its_members_and_reminds_them_at_the_new_time(dri
     driver.say("พรุ่งนี้")
     assert "เริ่มประชุมกี่โมงคะ" in driver.text
     driver.say("1/11/2569 9:00")
-    assert "วันนี้ผ่านไปแล้วค่ะ" in driver.text
+    assert "วันเวลานี้ผ่านไปแล้วค่ะ" in driver.text
     driver.say("22 ธ.ค. 2569 9.30")
     card = driver.text
     assert "ยืนยันเลื่อนการประชุมนี้ไหมคะ" in card
     assert "เดิม: วันอังคารที่ 15 ธันวาคม 2569 เวลา 14:00 น." in card
     assert "เปลี่ยนเป็น: วันอังคารที่ 22 ธันวาคม 2569 เวลา 09:30 น." in card
-    assert "ทันที" in card and labels(driver) == ["ยืนยันเลื่อนนัด", "เปลี่ยนวันเวลาอีก", "ยกเลิก"]
+    assert "ยามค่ำคืนจะส่งตอนเช้า" in card and labels(driver) == ["ยืนยันเลื่อนนัด", "เปลี่ยนวันเวลาอีก", "ยกเลิก"]
     assert audits(channel_db, "meeting.move") == []
     [confirm] = [b for b in driver.buttons() if b.label == "ยืนยันเลื่อนนัด"]
     driver.press(confirm.data)
-    assert "เลื่อนการประชุมเรียบร้อยแล้วค่ะ" in driver.text and "แจ้งสมาชิกแล้ว 3 คน" in driver.text
+    assert "เลื่อนการประชุมเรียบร้อยแล้วค่ะ" in driver.text and "ส่งแจ้งสมาชิก 3 คนทางแชตแล้ว" in driver.text
     driver.press(confirm.data)  # pressed again: nothing more
     assert "ยืนยันไปแล้วค่ะ" in driver.text and "เลื่อนการประชุม \"ประชุมคณะกรรมการ\" ไปแล้วค่ะ" in driver.text
 
@@ -99,7 +99,7 @@ def test_cancelling_a_meeting_tells_its_members_and_no_reminder_goes(driver, cm_
     assert "กดปุ่มยืนยันใต้สรุป" in driver.text and "ยืนยันยกเลิกนัด" in labels(driver)
     [confirm] = [b for b in driver.buttons() if b.label == "ยืนยันยกเลิกนัด"]
     driver.press(confirm.data)
-    assert "ยกเลิกการประชุมเรียบร้อยแล้วค่ะ" in driver.text and "แจ้งสมาชิกแล้ว 2 คน" in driver.text
+    assert "ยกเลิกการประชุมเรียบร้อยแล้วค่ะ" in driver.text and "ส่งแจ้งสมาชิก 2 คนทางแชตแล้ว" in driver.text
     driver.press(confirm.data)
     assert "ยืนยันไปแล้วค่ะ" in driver.text
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Config
-from models import make_engine, make_sessionmaker
+from models import own_sessions
 
 
 def _config() -> Config:
@@ -23,12 +23,8 @@ def _config() -> Config:
 @contextmanager
 def _session(config: Config) -> Iterator[Session]:
     """A session on its own engine, closed with every connection when the command is done."""
-    engine = make_engine(config.database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
+    with own_sessions(config.database_url) as Session, Session() as session:
+        yield session
 
 
 class _Kongtun(click.Group):

@@ -19,7 +19,7 @@ import click
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import Config
-from models import make_engine, make_sessionmaker
+from models import own_sessions
 
 if TYPE_CHECKING:
     from scheduler.dispatcher import DeliveryReport
@@ -32,11 +32,8 @@ WORKER_IDLE_SECONDS = 5.0
 @contextmanager
 def sessions(config: Config) -> Iterator[sessionmaker]:
     """A Session factory on the command's own engine, disposed of when the command ends."""
-    engine = make_engine(config.database_url)
-    try:
-        yield make_sessionmaker(engine)
-    finally:
-        engine.dispose()
+    with own_sessions(config.database_url) as Session:
+        yield Session
 
 
 FUTURE_SLACK = timedelta(minutes=10)  # a cron host's clock a little ahead is not "the future"

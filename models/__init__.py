@@ -2,7 +2,7 @@
 
 from models.announcement import Announcement, AnnouncementState, Audience
 from models.audit import AuditLog, audit
-from models.base import Base, make_engine, make_sessionmaker, utcnow
+from models.base import Base, make_engine, make_sessionmaker, own_sessions, utcnow
 from models.chat import ChatAccount, DialogState, OutboxMessage, ProcessedEvent
 from models.claim import Claim, ClaimStatus
 from models.confirmation import ConfirmedAction
@@ -49,5 +49,6 @@ __all__ = [
     "audit",
     "make_engine",
     "make_sessionmaker",
+    "own_sessions",
     "utcnow",
 ]

@@ -28,8 +28,7 @@ from models import (
     Member,
     MemberStatus,
     audit,
-    make_engine,
-    make_sessionmaker,
+    own_sessions,
 )
 
 GIVEN, TAKEN = "menu.committee.on", "menu.committee.off"
@@ -41,12 +40,8 @@ RERUN = {"line": "kongtun line richmenu", "telegram": "kongtun telegram commands
 @contextmanager
 def open_session(config: Config) -> Iterator[Session]:
     """A session on its own engine, for one admin command, disposed with it."""
-    engine = make_engine(config.database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
+    with own_sessions(config.database_url) as Session, Session() as session:
+        yield session
 
 
 def holder_chats(session: Session, channel: str) -> list[ChatAccount]:

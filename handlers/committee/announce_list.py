@@ -119,25 +119,38 @@ def ask_cancel(incoming: Incoming, ctx: Context) -> list[Reply]:
                   ctx.button("cm_announce.btn_keep", f"{B.CM_ANN_SHOW}{item.id}")))]
 
 
-@handles(postbacks=(B.CM_ANN_CANCEL_OK,), dialog=V.DIALOG)
-def cancel_confirmed(incoming: Incoming, ctx: Context) -> list[Reply]:
-    found = _named(incoming, ctx, "announce.cancel", B.CM_ANN_CANCEL_OK)
+Spent = tuple[guard.Acting, Announcement, dict]
+
+
+def _spent(incoming: Incoming, ctx: Context, prefix: str, state: str, action: str) -> Spent | list[Reply]:
+    """The confirmation a press of `prefix`+id:token makes: the presser, the announcement and what the
+    summary held, once; a second press (or an old summary's button) is answered and does nothing."""
+    found = _named(incoming, ctx, action, prefix)
     if not isinstance(found, tuple):
         return found
     acting, item = found
     token = (incoming.postback or "").rsplit(":", 1)[-1]
     data = ctx.state_data
-    if ctx.state_name != S_CANCEL or data.get("token") != token or data.get("id") != item.id:
+    if ctx.state_name != state or data.get("token") != token or data.get("id") != item.id:
         if confirmations.result_of(ctx.session, token):
             return [Text(ctx.t("committee.already_done"), _more(ctx))]
         return _details(ctx, item)
     ctx.clear_state()
-    if not confirmations.spend(ctx.session, token, action="announce.cancel", actor=acting.actor, at=ctx.now):
+    if not confirmations.spend(ctx.session, token, action=action, actor=acting.actor, at=ctx.now):
         return [Text(ctx.t("committee.already_done"), _more(ctx))]
+    return acting, item, data
+
+
+@handles(postbacks=(B.CM_ANN_CANCEL_OK,), dialog=V.DIALOG)
+def cancel_confirmed(incoming: Incoming, ctx: Context) -> list[Reply]:
+    spent = _spent(incoming, ctx, B.CM_ANN_CANCEL_OK, S_CANCEL, "announce.cancel")
+    if not isinstance(spent, tuple):
+        return spent
+    acting, item, data = spent
     if item.state != AnnouncementState.SCHEDULED:  # it went meanwhile
         return _details(ctx, item, ctx.t("cm_announce.too_late"))
     announcements.cancel(ctx.session, item, actor=acting.actor, at=ctx.now)
-    confirmations.record_result(ctx.session, token, f"announcement:{item.id}:cancelled")
+    confirmations.record_result(ctx.session, data["token"], f"announcement:{item.id}:cancelled")
     return _details(ctx, item, ctx.t("cm_announce.cancelled"))
 
 
@@ -193,24 +206,15 @@ def change_typed(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 @handles(postbacks=(B.CM_ANN_EDIT_OK,), dialog=V.DIALOG)
 def change_confirmed(incoming: Incoming, ctx: Context) -> list[Reply]:
-    found = _named(incoming, ctx, "announce.change", B.CM_ANN_EDIT_OK)
-    if not isinstance(found, tuple):
-        return found
-    acting, item = found
-    token = (incoming.postback or "").rsplit(":", 1)[-1]
-    data = ctx.state_data
-    if ctx.state_name != S_EDIT_OK or data.get("token") != token or data.get("id") != item.id:
-        if confirmations.result_of(ctx.session, token):
-            return [Text(ctx.t("committee.already_done"), _more(ctx))]
-        return _details(ctx, item)
-    ctx.clear_state()
-    if not confirmations.spend(ctx.session, token, action="announce.change", actor=acting.actor, at=ctx.now):
-        return [Text(ctx.t("committee.already_done"), _more(ctx))]
+    spent = _spent(incoming, ctx, B.CM_ANN_EDIT_OK, S_EDIT_OK, "announce.change")
+    if not isinstance(spent, tuple):
+        return spent
+    acting, item, data = spent
     change: dict = {"text_th": data["text_th"]} if "text_th" in data else {
         "send_at": datetime.fromisoformat(data["send_at"])}
     try:
         announcements.change(ctx.session, item, actor=acting.actor, at=ctx.now, **change)
     except ServiceError:  # it went, or was cancelled, while this was typed
         return _details(ctx, item, ctx.t("cm_announce.too_late"))
-    confirmations.record_result(ctx.session, token, f"announcement:{item.id}:changed")
+    confirmations.record_result(ctx.session, data["token"], f"announcement:{item.id}:changed")
     return _details(ctx, item, ctx.t("cm_announce.changed"))

@@ -15,6 +15,14 @@ def _money(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _lines(value: Any) -> str | None:
+    """A list of words or documents as stored: one per line."""
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else list(value)
+    return "\n".join(str(item).strip() for item in items if str(item).strip()) or None
+
+
 def load_rules(path: Path) -> dict[str, Any]:
     with path.open("rb") as fh:
         return tomllib.load(fh)
@@ -45,6 +53,12 @@ def apply_rules(fund: Fund, rules: dict[str, Any]) -> None:
             waiting_days=item.get("waiting_days"),
             note_th=item.get("note_th"),
             note_en=item.get("note_en"),
+            synonyms_th=_lines(item.get("synonyms_th")),
+            synonyms_en=_lines(item.get("synonyms_en")),
+            how_to_claim_th=item.get("how_to_claim_th"),
+            how_to_claim_en=item.get("how_to_claim_en"),
+            documents_th=_lines(item.get("documents_th")),
+            documents_en=_lines(item.get("documents_en")),
         )
         rule.tiers = [
             BenefitTier(min_years=_money(t["min_years"]), amount=_money(t["amount"]))

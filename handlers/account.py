@@ -10,6 +10,7 @@ from handlers import buttons as B
 from handlers.base import Card, Context, Incoming, Reply, Row, handles
 from handlers.formatting import baht, count_text, format_duration
 from handlers.menu import require_member
+from handlers.paying import how_to_pay_text
 from handlers.queries import member_dues
 from models import MemberStatus
 
@@ -74,8 +75,7 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
         else:
             notes.append(ctx.t("account.all_paid"))
         if dues.arrears_months or dues.due_this_month:
-            how = fund.payment_info_en if loc == "en" else fund.payment_info_th
-            notes.append(ctx.t("account.how_to_pay", how=how or ctx.t("account.how_to_pay_default")))
+            notes.append(how_to_pay_text(ctx, fund))
 
     alt = ctx.t("account.alt", paid_through=format_month(*dues.paid_through, loc)
                 if dues.paid_through else ctx.t("account.nothing_paid"))

@@ -33,6 +33,20 @@ class Fund(Base):
     reminder_days: Mapped[str] = mapped_column(String(40), default="1,25", server_default="1,25")
     payment_info_th: Mapped[str | None] = mapped_column(Text)
     payment_info_en: Mapped[str | None] = mapped_column(Text)
+    # How members pay and whom they call, as the committee sets them (each None when not offered).
+    # At the monthly meeting: when and where, in words ("ทุกวันที่ 5 ที่ศาลาประชาคม").
+    pay_at_meeting_th: Mapped[str | None] = mapped_column(Text)
+    pay_at_meeting_en: Mapped[str | None] = mapped_column(Text)
+    bank_name: Mapped[str | None] = mapped_column(String(100))
+    bank_account_no: Mapped[str | None] = mapped_column(String(20))
+    bank_account_name: Mapped[str | None] = mapped_column(String(200))
+    promptpay_id: Mapped[str | None] = mapped_column(String(20))  # a phone or a 13-digit tax ID
+    # The treasurer's (or the committee's) contact: a public role contact the committee chose to
+    # show members, not a member's personal record.
+    treasurer_name: Mapped[str | None] = mapped_column(String(200))
+    treasurer_phone: Mapped[str | None] = mapped_column(String(16))  # E.164
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(16))  # E.164
 
     benefits: Mapped[list[BenefitRule]] = relationship(
         back_populates="fund", order_by="BenefitRule.position", cascade="all, delete-orphan"
@@ -65,6 +79,14 @@ class BenefitRule(Base):
     waiting_days: Mapped[int | None] = mapped_column(Integer)  # overrides the fund's
     note_th: Mapped[str | None] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)
+    # Everyday words members use for this benefit ("ลูกเกิดใหม่", "ค่าทำคลอด"), one per line: they
+    # feed the understanding of free text, so each fund's own names are understood.
+    synonyms_th: Mapped[str | None] = mapped_column(Text)
+    synonyms_en: Mapped[str | None] = mapped_column(Text)
+    how_to_claim_th: Mapped[str | None] = mapped_column(Text)  # None: the fund's general way
+    how_to_claim_en: Mapped[str | None] = mapped_column(Text)
+    documents_th: Mapped[str | None] = mapped_column(Text)  # one document per line
+    documents_en: Mapped[str | None] = mapped_column(Text)
 
     fund: Mapped[Fund] = relationship(back_populates="benefits")
     tiers: Mapped[list[BenefitTier]] = relationship(
@@ -76,6 +98,18 @@ class BenefitRule(Base):
 
     def note(self, locale: str) -> str | None:
         return self.note_en if locale == "en" else self.note_th
+
+    def synonyms(self, locale: str) -> list[str]:
+        """This benefit's everyday names in `locale` (Thai ones are understood in either)."""
+        text = self.synonyms_en if locale == "en" else self.synonyms_th
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    def how_to_claim(self, locale: str) -> str | None:
+        return self.how_to_claim_en if locale == "en" else self.how_to_claim_th
+
+    def documents(self, locale: str) -> list[str]:
+        text = self.documents_en if locale == "en" else self.documents_th
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class BenefitTier(Base):

@@ -7,6 +7,7 @@ month is *in arrears* once it has ended unpaid. The paid-through month follows f
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -71,3 +72,56 @@ def dues_status(
 
 def last_day_before(d: date) -> date:
     return d - timedelta(days=1)
+
+
+class Standing(enum.StrEnum):
+    """What a member can do about paying now."""
+
+    PENDING = "pending"  # an applicant: nothing is owed before the committee approves
+    ENDED = "ended"  # lapsed, resigned or deceased on the roster: paying would not bring it back
+    LAPSED = "lapsed"  # active on the roster, but the dues record has passed the lapse limit
+    PAID_UP = "paid_up"  # this month (and maybe more) is paid: nothing to pay now
+    DUE = "due"  # this month, and perhaps ended months before it, are unpaid
+
+
+@dataclass(frozen=True)
+class PayNow:
+    """How much to pay now: all of it, and the least that keeps the membership."""
+
+    standing: Standing
+    clear_months: int  # the unpaid months up to and including the current one
+    clear_baht: Decimal  # what pays them all (a partial credit already counts towards it)
+    least_baht: Decimal  # the least that moves the lapse day a month on: one month less credit
+    least_by: date | None  # the last day to pay `least_baht`; the day before the membership ends
+    ahead_months: int  # months paid beyond the current one
+
+    @property
+    def least_is_less(self) -> bool:
+        """Whether the least differs from paying everything (it does once a month has ended unpaid)."""
+        return self.standing is Standing.DUE and self.least_baht < self.clear_baht
+
+
+def pay_now(dues: DuesStatus, *, joined_on: date, dues_per_month: Decimal, on: date,
+            pending: bool = False, ended: bool = False) -> PayNow:
+    """What paying now means for a member whose record is `dues` on the day `on`.
+
+    `pending` is an applicant, `ended` a membership the roster has ended: neither owes anything
+    payable now. Otherwise the months from the one after the paid-through month up to the current
+    one are due; paying a single month moves the lapse day a month later, so that is the least.
+    """
+    zero = Decimal(0)
+    if pending or ended:
+        return PayNow(Standing.PENDING if pending else Standing.ENDED, 0, zero, zero, None, 0)
+    last_paid = month_index(joined_on) + dues.months_paid - 1
+    current = month_index(on)
+    ahead = max(last_paid - current, 0)
+    if dues.lapsed:
+        return PayNow(Standing.LAPSED, 0, zero, zero, None, 0)
+    if last_paid >= current:
+        return PayNow(Standing.PAID_UP, 0, zero, zero, None, ahead)
+    months = current - last_paid
+    credit = max(dues.credit, zero)
+    clear = max(dues_per_month * months - credit, zero)
+    least = min(max(dues_per_month - credit, zero), clear)
+    least_by = last_day_before(dues.lapse_on) if dues.lapse_on else None
+    return PayNow(Standing.DUE, months, clear, least, least_by, 0)

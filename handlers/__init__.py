@@ -1,6 +1,18 @@
 """Conversation handlers, one module per feature. The router collects what each claims."""
 
-from handlers import account, benefits, committee, fund, meetings, menu, notifications, register, settings
+from handlers import (
+                      account,
+                      benefits,
+                      committee,
+                      fund,
+                      history,
+                      meetings,
+                      menu,
+                      notifications,
+                      pay_now,
+                      register,
+                      settings,
+)
 
-MODULES = [menu, *register.MODULES, account, benefits, fund, meetings, settings, notifications,
-           *committee.MODULES]
+MODULES = [menu, *register.MODULES, account, pay_now, history, benefits, fund, meetings, settings,
+           notifications, *committee.MODULES]

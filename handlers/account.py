@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from domain.dues import DuesStatus
 from domain.thai import format_date, format_month
 from handlers import buttons as B
 from handlers.base import Card, Context, Incoming, Reply, Row, handles
 from handlers.formatting import baht, count_text, format_duration
 from handlers.menu import require_member
+from handlers.pay_now import owed_rows, plan_for
 from handlers.paying import how_to_pay_text
 from handlers.queries import member_dues
 from models import MemberStatus
@@ -51,6 +50,8 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
                 if dues.paid_through else ctx.t("account.nothing_paid")),
             Row(ctx.t("account.arrears"), _arrears(ctx, dues, ended)),
         ]
+    plan = plan_for(member, dues, ctx.today)
+    rows += owed_rows(ctx, plan)  # what to pay now, when something is owed
     if not pending or dues.total_paid:
         rows.append(Row(ctx.t("account.total_paid"), baht(dues.total_paid, loc)))
 
@@ -62,10 +63,9 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
     elif dues.lapsed:  # the dues record ended it; the committee has not marked it yet
         notes.append(ctx.t("account.lapsed_note", months=fund.lapse_after_missed_months))
     else:
-        if dues.lapse_warning and dues.lapse_on:
+        if dues.lapse_warning and plan.least_by:
             # The membership ends on lapse_on, so the last day to pay is the day before.
-            last_day = dues.lapse_on - timedelta(days=1)
-            notes.append(ctx.t("account.lapse_warning", date=format_date(last_day, loc),
+            notes.append(ctx.t("account.lapse_warning", date=format_date(plan.least_by, loc),
                                months=fund.lapse_after_missed_months))
         elif dues.arrears_months:
             notes.append(ctx.t("account.arrears_note"))
@@ -83,8 +83,8 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
         title=ctx.t("account.title"),
         rows=tuple(rows),
         footer="\n".join(notes) or None,
-        buttons=(ctx.button("menu.btn_benefits", B.BENEFITS), ctx.button("menu.btn_fund", B.FUND),
-                 ctx.button("menu.btn_menu", B.MENU)),
+        buttons=(ctx.button("account.btn_history", B.HISTORY), ctx.button("menu.btn_benefits", B.BENEFITS),
+                 ctx.button("menu.btn_fund", B.FUND), ctx.button("menu.btn_menu", B.MENU)),
         alt_text=alt,
     )]
 

@@ -107,3 +107,7 @@ CM_REP_NETWORK = "cm:rep:net"  # the network table (admins)
 
 # Committee: the rest (hub, confirmations).
 CM_ANY = "cm:"  # a committee button no tool claims (an older version's): answered as stale
+
+# The member's own money: how much to pay now, and my payments (handlers/pay_now.py, handlers/history.py).
+PAY_NOW = "paynow"
+HISTORY = "hist"

@@ -48,7 +48,10 @@ def years_months(start: date, on: date) -> tuple[int, int]:
 
 
 def format_duration(start: date, on: date, locale: str) -> str:
+    """'8 ปี 8 เดือน', '1 ปี', '3 เดือน'; under a month 'ไม่ถึง 1 เดือน', not '0 เดือน'."""
     years, months = years_months(start, on)
+    if not years and not months:
+        return translate(locale, "account.under_a_month")
     parts = []
     if years:
         parts.append(count_text(locale, "year", years))

@@ -27,11 +27,13 @@ def test_paid_up_member_sees_balance_in_thai_with_buddhist_era(db, chat):
     rows, card = _card(chat)
     assert rows["ชำระถึงเดือน"] == "พฤศจิกายน 2569"
     assert rows["ค้างชำระ"] == "ไม่มี"
-    assert rows["ยอดชำระสะสม"] == "3,150 บาท"
+    assert rows["เงินสัจจะสะสม"] == "3,150 บาท"
     assert rows["เป็นสมาชิกตั้งแต่"].startswith("1 มีนาคม 2561")
     assert "8 ปี 8 เดือน" in rows["เป็นสมาชิกตั้งแต่"]
     assert rows["เลขที่สมาชิก"]
     assert "ชำระครบแล้ว" in card["card"]["footer"]
+    assert "ชำระครบถึงเดือนนี้" not in rows  # nothing owed: no amount to pay
+    assert "ประวัติการชำระ" in [b["label"] for b in card["buttons"]]
     # The plain text carries the same content as the card.
     assert "ชำระถึงเดือน: พฤศจิกายน 2569" in card["text"]
 
@@ -43,6 +45,9 @@ def test_two_months_behind_warns_of_lapse_with_date_and_how_to_pay(db, chat):
     rows, card = _card(chat)
     assert rows["ชำระถึงเดือน"] == "กันยายน 2569"
     assert rows["ค้างชำระ"] == "1 เดือน (30 บาท)"
+    assert rows["ชำระครบถึงเดือนนี้"] == "60 บาท (ตุลาคม – พฤศจิกายน 2569)"
+    # Nothing paid by 31 December would leave October to December unpaid: it lapses on 1 January.
+    assert rows["ขั้นต่ำเพื่อไม่ให้สิ้นสภาพ"] == "30 บาท ภายในวันที่ 31 ธันวาคม 2569"
     footer = card["card"]["footer"]
     assert "วิธีชำระ" in footer
 
@@ -53,6 +58,8 @@ def test_two_months_behind_warns_of_lapse_with_date_and_how_to_pay(db, chat):
     chat.say("ยอดเงิน")
     rows, card = _card(chat)
     assert rows["ค้างชำระ"] == "2 เดือน (60 บาท)"
+    assert rows["ชำระครบถึงเดือนนี้"] == "90 บาท (กันยายน – พฤศจิกายน 2569)"
+    assert rows["ขั้นต่ำเพื่อไม่ให้สิ้นสภาพ"] == "30 บาท ภายในวันที่ 30 พฤศจิกายน 2569"
     assert "ภายในวันที่ 30 พฤศจิกายน 2569" in card["card"]["footer"]  # it lapses on 1 December
     assert "สิ้นสภาพ" in card["card"]["footer"]
 
@@ -66,6 +73,8 @@ def test_partial_payment_counts_whole_months_only(db, chat):
     rows, _ = _card(chat)
     assert rows["ชำระถึงเดือน"] == "สิงหาคม 2569"
     assert rows["ค้างชำระ"] == "2 เดือน (50 บาท)"  # the 10 baht credit counts towards it
+    assert rows["ชำระครบถึงเดือนนี้"] == "80 บาท (กันยายน – พฤศจิกายน 2569)"
+    assert rows["ขั้นต่ำเพื่อไม่ให้สิ้นสภาพ"] == "20 บาท ภายในวันที่ 30 พฤศจิกายน 2569"
 
 
 def test_pending_applicant_sees_pending_not_arrears_advice(db, chat):
@@ -83,8 +92,10 @@ def test_account_in_english(db, chat):
     rows, card = _card(chat)
     assert rows["In arrears"] == "None"  # October is paid, November is due but not late
     assert rows["Paid through"] == "October 2026"
-    assert rows["Total paid"] == "3,120 baht"
-    assert card["alt_text"] == "Dues balance: paid through October 2026"
+    assert rows["Total saved"] == "3,120 baht"
+    assert rows["Everything to this month"] == "30 baht (November 2026)"
+    assert "The least to stay a member" not in rows  # only this month is due: the least is all of it
+    assert card["alt_text"] == "Savings: paid through October 2026"
 
 
 def test_english_counts_months_in_words(db, chat):

@@ -83,8 +83,10 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
         title=ctx.t("account.title"),
         rows=tuple(rows),
         footer="\n".join(notes) or None,
-        buttons=(ctx.button("account.btn_history", B.HISTORY), ctx.button("menu.btn_benefits", B.BENEFITS),
-                 ctx.button("menu.btn_fund", B.FUND), ctx.button("menu.btn_menu", B.MENU)),
+        # An applicant who has paid nothing has no history to look at.
+        buttons=((() if pending and not dues.total_paid else (ctx.button("account.btn_history", B.HISTORY),))
+                 + (ctx.button("menu.btn_benefits", B.BENEFITS), ctx.button("menu.btn_fund", B.FUND),
+                    ctx.button("menu.btn_menu", B.MENU))),
         alt_text=alt,
     )]
 

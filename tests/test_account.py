@@ -1,7 +1,12 @@
 """My account through the simulator: balance, paid-through month, arrears, lapse warning."""
 
+import re
 from datetime import date
 
+import pytest
+
+from handlers.formatting import format_duration
+from locales import catalog
 from models import MemberStatus
 from tests.factories import link_chat, make_fund, make_member, pay
 
@@ -116,3 +121,47 @@ def test_thai_digits_and_spaces_in_free_text(db, chat):
     chat.say(" ยอด\u200bเงิน ")
     rows, _ = _card(chat)
     assert rows["ชำระถึงเดือน"] == "พฤศจิกายน 2569"
+
+
+def test_a_member_of_less_than_a_month_reads_under_a_month(db, chat):
+    _member(db, joined_on=date(2026, 11, 10), months_paid=1)
+    chat.press("acct")
+    rows, _ = _card(chat)
+    assert rows["เป็นสมาชิกตั้งแต่"] == "10 พฤศจิกายน 2569 (ไม่ถึง 1 เดือน)"
+    assert "0 เดือน" not in chat.text
+
+
+def test_an_applicant_reads_the_application_date_not_a_membership(db, chat):
+    _member(db, status=MemberStatus.PENDING, member_no=None, joined_on=date(2026, 11, 20))
+    chat.press("acct")
+    rows, card = _card(chat)
+    assert rows["วันที่สมัคร"] == "20 พฤศจิกายน 2569"
+    assert "เป็นสมาชิกตั้งแต่" not in rows and "0 เดือน" not in chat.text
+    assert rows["เงินสัจจะ"] == "เดือนละ 30 บาท (เริ่มชำระหลังได้รับอนุมัติ)"
+    assert "hist" not in [b["postback"] for b in card["buttons"]]  # nothing paid, nothing to list
+
+
+def test_in_english_under_a_month_and_savings(db, chat):
+    _member(db, locale="en", joined_on=date(2026, 11, 10), months_paid=1)
+    chat.press("acct")
+    rows, card = _card(chat)
+    assert rows["Member since"] == "10 November 2026 (less than a month)"
+    assert rows["Savings"] == "30 baht a month" and rows["Total saved"] == "30 baht"
+    assert card["card"]["title"] == "My savings"
+
+
+@pytest.mark.parametrize(("start", "on", "th", "en"), [
+    (date(2026, 11, 10), date(2026, 11, 29), "ไม่ถึง 1 เดือน", "less than a month"),
+    (date(2026, 10, 30), date(2026, 11, 29), "ไม่ถึง 1 เดือน", "less than a month"),
+    (date(2026, 10, 29), date(2026, 11, 29), "1 เดือน", "1 month"),
+    (date(2025, 11, 29), date(2026, 11, 29), "1 ปี", "1 year"),
+    (date(2018, 3, 1), date(2026, 11, 29), "8 ปี 8 เดือน", "8 years 8 months"),
+])
+def test_format_duration(start, on, th, en):
+    assert (format_duration(start, on, "th"), format_duration(start, on, "en")) == (th, en)
+
+
+def test_savings_are_never_called_a_fee_and_english_has_no_thai():
+    assert not [k for k, v in catalog("th").items() if isinstance(v, str) and "ค่าสัจจะ" in v]
+    english = {k: v for k, v in catalog("en").items() if k.split(".")[0] in ("account", "history")}
+    assert english and not [k for k, v in english.items() if re.search("[\u0e00-\u0e7f]", v)]

@@ -98,7 +98,7 @@ def test_account_in_english(db, chat):
     assert rows["In arrears"] == "None"  # October is paid, November is due but not late
     assert rows["Paid through"] == "October 2026"
     assert rows["Total saved"] == "3,120 baht"
-    assert rows["Everything to this month"] == "30 baht (November 2026)"
+    assert rows["All through this month"] == "30 baht (November 2026)"
     assert "The least to stay a member" not in rows  # only this month is due: the least is all of it
     assert card["alt_text"] == "Savings: paid through October 2026"
 

@@ -137,7 +137,7 @@ def test_a_linked_member_checks_the_balance(driver, channel_db, roster):
     assert card.title == th("account.title")
     # Joined May 2019, 91 months of 30 baht paid: May 2019 to November 2026, this month.
     for line in ("สมาชิก: สมศรี มีสุข", "เลขที่สมาชิก: 00017", "กองทุน: เทศบาลตำบลป่าคลอก",
-                 "ชำระถึงเดือน: พฤศจิกายน 2569", "ค้างชำระ: ไม่มี", "ยอดชำระสะสม: 2,730 บาท"):
+                 "ชำระถึงเดือน: พฤศจิกายน 2569", "ค้างชำระ: ไม่มี", "เงินสัจจะสะสม: 2,730 บาท"):
         assert line in card.text, (line, card.text)
     assert {"ben", "fund", "menu"} <= data_of(driver)
 

@@ -62,7 +62,7 @@ def test_only_this_month_due_has_no_separate_least(driver, channel_db):
     text = driver.text
     assert "ชำระครบถึงเดือนนี้: 30 บาท (พฤศจิกายน 2569)" in text
     assert "ขั้นต่ำ" not in text
-    assert "ชำระภายในวันที่ 30 พฤศจิกายน 2569 จะไม่มียอดค้างค่ะ" in text
+    assert "หากชำระภายในวันที่ 30 พฤศจิกายน 2569 จะไม่มียอดค้างชำระค่ะ" in text
 
 
 def test_paid_up_has_nothing_to_pay_and_says_through_when(driver, channel_db):
@@ -104,7 +104,7 @@ def test_past_the_lapse_limit_on_the_record_is_told_to_ask_the_committee(driver,
     _member(channel_db, driver, joined_on=date(2018, 3, 1), months_paid=100)  # through June
     driver.press(B.PAY_NOW)
     text = driver.text
-    assert "ขาดส่งเงินสัจจะครบ 3 เดือนแล้วค่ะ (ชำระถึง: มิถุนายน 2569)" in text
+    assert "ขาดส่งเงินสัจจะครบ 3 เดือนแล้ว (ชำระถึง: มิถุนายน 2569) ตามระเบียบสมาชิกภาพจึงสิ้นสุดลงค่ะ" in text
     assert "กรุณาติดต่อนางสมศรี ใจดี" in text and HOW not in text and "ขั้นต่ำ" not in text
 
 
@@ -113,7 +113,7 @@ def test_in_english(driver, channel_db):
     driver.press(B.PAY_NOW)
     text = driver.text
     assert "What to pay now" in text
-    assert "Everything to this month: 90 baht (September – November 2026)" in text
+    assert "All through this month: 90 baht (September – November 2026)" in text
     assert "The least to stay a member: 30 baht by 30 November 2026" in text
     assert "If nothing is paid by 30 November 2026" in text
     assert not any("\u0e00" <= ch <= "\u0e7f" for ch in text.replace(HOW, ""))

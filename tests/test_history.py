@@ -142,3 +142,19 @@ def test_never_in_a_line_group_but_in_the_members_own_chat(line_client, line_use
     assert "720 บาท" not in in_group.text
     line_user.press(B.HISTORY)  # alone with the bot: her entries
     assert "10 กุมภาพันธ์ 2563: 720 บาท · 24 เดือน" in line_user.text
+
+
+def test_a_committee_member_is_named_by_role_and_a_chat_since_deleted_as_the_committee(driver, channel_db):
+    member_id, _ = _world(channel_db, driver)
+    with channel_db() as s, s.begin():
+        fund = s.get(Member, member_id).fund
+        clerk = seat(s, "committee-chat", fund, first_name="มานพ")
+        account = s.scalar(select(ChatAccount).where(ChatAccount.member_id == clerk.id))
+        member = s.get(Member, member_id)
+        record_payment(s, member, Decimal(30), paid_on=date(2026, 2, 5), actor=chat_actor(account),
+                       at=_at(date(2026, 2, 5)))
+        record_payment(s, member, Decimal(30), paid_on=date(2026, 3, 5), actor="chat:999999",
+                       at=_at(date(2026, 3, 5)))
+    driver.press(B.HISTORY)
+    assert "5 กุมภาพันธ์ 2569: 30 บาท · 1 เดือน\nบันทึกโดยกรรมการ (มานพ)" in driver.text
+    assert "5 มีนาคม 2569: 30 บาท · 1 เดือน\nบันทึกโดยคณะกรรมการกองทุน" in driver.text

@@ -1,17 +1,17 @@
 """Conversation handlers, one module per feature. The router collects what each claims."""
 
 from handlers import (
-                      account,
-                      benefits,
-                      committee,
-                      fund,
-                      history,
-                      meetings,
-                      menu,
-                      notifications,
-                      pay_now,
-                      register,
-                      settings,
+    account,
+    benefits,
+    committee,
+    fund,
+    history,
+    meetings,
+    menu,
+    notifications,
+    pay_now,
+    register,
+    settings,
 )
 
 MODULES = [menu, *register.MODULES, account, pay_now, history, benefits, fund, meetings, settings,

@@ -3,6 +3,10 @@
 Dues are owed from the month the member joined. Each month's dues fall due within that month, so a
 month is *in arrears* once it has ended unpaid. The paid-through month follows from the total paid
 (payments less reversals) divided by the monthly dues, so a partial payment is carried as credit.
+
+`pay_now` says what paying now means: every unpaid month up to and including the current one, and
+the least that keeps the membership (one month, less credit: it moves the lapse day a month on) by the
+day before the membership would end.
 """
 
 from __future__ import annotations

@@ -14,11 +14,11 @@ from tests.committee_fixtures import refusals
 from tests.factories import link_chat, make_member
 from tests.registration import assert_buttons_fit
 
+REFUSED = "สำหรับคณะกรรมการของกองทุนเท่านั้น"
+
 
 def labels(chat) -> list[str]:
     return [b.label for b in chat.buttons()]  # LINE's driver also matches what a press displays
-
-REFUSED = "สำหรับคณะกรรมการของกองทุนเท่านั้น"
 
 
 def _fund(Session, fund_id: int) -> Fund:

@@ -231,6 +231,7 @@ def _add_channel_commands() -> None:
     from bot.channels.line_admin import line_cli
     from bot.channels.telegram_admin import telegram_cli
     from bot.cli_applications import applications_cli
+    from bot.cli_funds import fund_cli
     from bot.cli_jobs import jobs_cli, scheduler_cmd, worker_cmd
     from bot.cli_links import links_cli
     from bot.cli_outbox import outbox_cli
@@ -242,6 +243,7 @@ def _add_channel_commands() -> None:
     for command in (jobs_cli, scheduler_cmd, worker_cmd, outbox_cli, stats_cmd, report_cmd):
         main.add_command(command)
     main.add_command(applications_cli)
+    main.add_command(fund_cli)
 
 
 _add_channel_commands()

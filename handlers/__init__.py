@@ -10,9 +10,10 @@ from handlers import (
     menu,
     notifications,
     pay_now,
+    paying,
     register,
     settings,
 )
 
-MODULES = [menu, *register.MODULES, account, pay_now, history, benefits, fund, meetings, settings,
+MODULES = [menu, *register.MODULES, account, pay_now, history, paying, benefits, fund, meetings, settings,
            notifications, *committee.MODULES]

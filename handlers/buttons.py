@@ -111,3 +111,13 @@ CM_ANY = "cm:"  # a committee button no tool claims (an older version's): answer
 # The member's own money: how much to pay now, and my payments (handlers/pay_now.py, handlers/history.py).
 PAY_NOW = "paynow"
 HISTORY = "hist"
+
+# How to pay and whom to call (handlers/paying.py).
+PAY_HOW = "payhow"
+CONTACT = "contact"
+
+# Committee: how members pay (handlers/committee/paying.py).
+CM_PINFO = "cm:pinfo"  # the fund's channels and contact as set, a button per field
+CM_PINFO_FIELD = "cm:pinfo:f:"  # + field code (services.fund_paying.FIELDS): type its new value
+CM_PINFO_CLEAR = "cm:pinfo:x:"  # + field code: clear it (asks to confirm)
+CM_PINFO_CONFIRM = "cm:pinfo:ok:"  # + confirmation token

@@ -27,6 +27,7 @@ from services import outbox
 from services.accounts import withdraw_chat
 from services.errors import NotFound, ServiceError
 from services.linking import is_duplicate, on_roster
+from services.paying_text import Paying, how_to_pay
 
 PAGE_SIZE = 5
 NUMBER_WIDTH = 5  # a fund with no numbers yet starts at 00001
@@ -201,8 +202,8 @@ def reject(session: Session, member: Member, reason: str, *, note: str | None = 
 # --- what the applicant is told -----------------------------------------------------------------
 
 def payment_info(fund: Fund, locale: str) -> str:
-    text = fund.payment_info_en if locale == "en" else fund.payment_info_th
-    return (text or fund.payment_info_th or translate(locale, "cm_applications.payment_info_missing")).strip()
+    """The fund's ways to pay, as every arrears answer and reminder shows them."""
+    return how_to_pay(Paying.of(fund), locale)
 
 
 def approved_notice(member: Member, locale: str) -> list[Text]:

@@ -41,6 +41,8 @@ from models import (
     Payment,
     make_sessionmaker,
 )
+from services.fund_paying import BY_KEY
+from services.fund_paying import parse as parse_paying
 from tests.conftest import BANGKOK, SECRET
 from tests.demo_seeding import TODAY, active_by_fund, snapshot, wipe
 
@@ -107,6 +109,18 @@ def test_the_18_funds_get_the_example_rules(db):
                                                      "scholarship", "disaster"]
         assert fund.payment_info_th and fund.payment_info_en
 
+
+
+def test_each_fund_says_how_to_pay_with_fake_numbers_of_valid_shape(db):
+    treasurers = dict(db.execute(select(CommitteeRole.fund_id, Member.first_name).join(
+        Member, Member.id == CommitteeRole.member_id).where(CommitteeRole.role == "treasurer")).all())
+    for fund in db.scalars(select(Fund)):
+        assert fund.bank_name == "ธ.ก.ส." and re.fullmatch(r"0{9}\d{3}", fund.bank_account_no)
+        assert parse_paying(BY_KEY["promptpay"], fund.promptpay_id) == fund.promptpay_id  # a valid shape
+        assert fund.pay_at_meeting_th.startswith("ทุกวันที่") and fund.pay_at_meeting_en
+        assert fund.treasurer_name.startswith(treasurers[fund.id])
+        assert fund.treasurer_phone.startswith("+668000")
+        assert parse_paying(BY_KEY["contact_phone"], fund.contact_phone) == fund.contact_phone
 
 def test_active_members_match_the_seed_figures(db):
     active = active_by_fund(db)

@@ -1,6 +1,7 @@
 """One demo fund, seeded step by step: its people, their dues, beneficiaries and claims, the fund's
-income and costs, its committee and its next meeting. The steps share one `FundContext` and draw
-from its random generator in this order, which is what makes the same day give the same fund."""
+income and costs, its committee, how it is paid and its next meeting. The steps share one
+`FundContext` and draw from its random generator in this order, which is what makes the same day
+give the same fund (how it is paid draws nothing from it)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.demo.claims import insert_claims
 from bot.demo.committee import insert_meeting, insert_roles
 from bot.demo.context import FundContext
 from bot.demo.money import insert_costs, insert_income, insert_payments
+from bot.demo.paying import set_paying
 from bot.demo.people import insert_beneficiaries, insert_members, plan_people
 from models import Fund, MemberStatus
 
@@ -31,12 +33,6 @@ def seed_fund(session: Session, fund: Fund, target_active: int, *, id_key: str, 
     """Insert one fund's members, ledger, claims, income, expenses, roles and meeting (the fund
     itself is already flushed, with its rules)."""
     ctx = FundContext(session, fund, id_key=id_key, today=today, now=now, used_ids=used_ids)
-    fund.payment_info_th = (
-        f"ชำระเงินสัจจะได้ที่สำนักงานกองทุน ({fund.name_th}) ในวันประชุมประจำเดือน "
-        f"ทุกวันที่ {ctx.meeting_day} หรือชำระกับเหรัญญิกของกองทุน")
-    fund.payment_info_en = (
-        f"Pay your dues at the fund office ({fund.name_en}) at the monthly meeting on the "
-        f"{_ordinal(ctx.meeting_day)} of each month, or to the fund's treasurer")
     people = plan_people(ctx, target_active)
     insert_members(ctx, people)
     payments, dues_by_year = insert_payments(ctx, people)
@@ -45,6 +41,7 @@ def seed_fund(session: Session, fund: Fund, target_active: int, *, id_key: str, 
     insert_income(ctx, dues_by_year)
     insert_costs(ctx, people)
     insert_roles(ctx, people)
+    set_paying(ctx, _ordinal(ctx.meeting_day))  # names the treasurer just elected
     insert_meeting(ctx)
     result = FundResult(payments=payments, claims=claims)
     for p in people:

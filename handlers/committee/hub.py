@@ -13,6 +13,7 @@ TOOLS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (B.CM_PAYMENTS, "committee.btn_payments", guard.MONEY),
     (B.CM_APPLICATIONS, "committee.btn_applications", guard.APPLICATIONS),
     (B.CM_REPORTS, "committee.btn_reports", guard.REPORTS),
+    (B.CM_PINFO, "cm_paying.btn_tool", guard.MONEY),
 )
 
 

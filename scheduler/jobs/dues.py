@@ -27,6 +27,7 @@ from messaging.values import Text, reply_to_dict
 from models import Fund, Member, OutboxMessage
 from scheduler.jobs.recording import RunRecord
 from services import recipients
+from services.paying_text import Paying, how_to_pay
 
 SENDS_FROM = time(9, 0)
 
@@ -38,14 +39,12 @@ class FundTerms:
     id: int
     dues_per_month: Decimal
     lapse_after: int
-    how_th: str | None
-    how_en: str | None
+    paying: Paying  # how to pay, as the committee set it: the same words as the chat's answers
     day: int  # the reminder day of this month now current
     first: bool  # the month's first reminder day
 
     def how(self, locale: str) -> str:
-        how = self.how_en if locale == "en" else self.how_th
-        return how or translate(locale, "reminders.how_to_pay_default")
+        return how_to_pay(self.paying, locale)
 
 
 def reminder_days(text: str, year: int, month: int) -> list[int]:
@@ -71,13 +70,12 @@ def current_day(text: str, local: datetime) -> tuple[int, bool] | None:
 def due_funds(Session: sessionmaker, local: datetime) -> dict[int, FundTerms]:
     with Session() as session:
         funds = session.execute(select(Fund.id, Fund.reminder_days, Fund.dues_per_month,
-                                       Fund.lapse_after_missed_months, Fund.payment_info_th,
-                                       Fund.payment_info_en)).all()
+                                       Fund.lapse_after_missed_months, *Paying.columns())).all()
     due = {}
-    for fund_id, days, dues, lapse_after, how_th, how_en in funds:
+    for fund_id, days, dues, lapse_after, *paying in funds:
         current = current_day(days, local)
         if current is not None and dues > 0:
-            due[fund_id] = FundTerms(fund_id, dues, lapse_after, how_th, how_en, *current)
+            due[fund_id] = FundTerms(fund_id, dues, lapse_after, Paying(*paying), *current)
     return due
 
 
@@ -160,5 +158,5 @@ def _message(terms: FundTerms, amount: Decimal, arrears: int, month: int, last_d
         text = t(locale, "reminders.dues_first" if terms.first else "reminders.dues_again", **fields)
         if arrears:
             text += "\n" + t(locale, "reminders.dues_arrears", **fields)
-    text += "\n\n" + t(locale, "reminders.how_to_pay", **fields) + "\n" + t(locale, "reminders.dues_footer")
+    text += "\n\n" + fields["how"] + "\n" + t(locale, "reminders.dues_footer")
     return kind, [reply_to_dict(Text(text))]

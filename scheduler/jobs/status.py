@@ -15,6 +15,7 @@ from messaging.values import Text, reply_to_dict
 from models import Fund, Member, MemberStatus, audit
 from scheduler.jobs.recording import RunRecord
 from services import recipients
+from services.paying_text import Paying, contact_text
 
 
 def decide(Session: sessionmaker, at: datetime, tz: ZoneInfo, record: RunRecord) -> int:
@@ -55,7 +56,6 @@ def decide(Session: sessionmaker, at: datetime, tz: ZoneInfo, record: RunRecord)
 
 
 def _notice(fund: Fund, locale: str) -> list[dict]:
-    how = (fund.payment_info_en if locale == "en" else fund.payment_info_th) or \
-        translate(locale, "reminders.how_to_pay_default")
+    how = contact_text(Paying.of(fund), locale)  # whom to call: paying alone brings nothing back
     return [reply_to_dict(Text(translate(locale, "reminders.lapsed", fund=fund.name(locale),
                                          months=fund.lapse_after_missed_months, how=how)))]

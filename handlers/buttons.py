@@ -107,3 +107,12 @@ CM_REP_NETWORK = "cm:rep:net"  # the network table (admins)
 
 # Committee: the rest (hub, confirmations).
 CM_ANY = "cm:"  # a committee button no tool claims (an older version's): answered as stale
+
+# Understanding free text (handlers/clarify.py asks "which one?" with these): the features other
+# parts answer. Until a handler claims one, the router stands in with the nearest feature
+# (handlers/router.py STAND_INS).
+BENEFIT_ONE = "bn:"  # + a benefit's code: that one benefit
+PAY_HOW = "payhow"  # how and where to pay
+CONTACT = "contact"  # whom to call
+PAY_NOW = "paynow"  # how much to pay now
+HISTORY = "hist"  # my payments

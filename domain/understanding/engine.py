@@ -162,11 +162,30 @@ def _outermost(matches: list[Match]) -> list[Match]:
 
 # What the dictionary glues to a word as one: "ชำระเงิน", "ที่ไหนได้", "อะไรบ้าง".
 _GLUED = ("เงิน", "ได้", "บ้าง")
+Span = tuple[int, int, bool]  # start, end, in the spaced text
 
 
-def _present(word: str, tokens: set[str], pairs: set[str], ascii_words: set[str]) -> bool:
-    return (word in tokens or word in pairs or word in ascii_words
-            or any(word + glued in tokens for glued in _GLUED))
+def _places(tokens: Sequence[W.Word], ascii_spans: Sequence[tuple[str, int, int]]) -> dict[str, list[Span]]:
+    """Where each word of the text is: a dictionary word, two of them together, an English word."""
+    places: dict[str, list[Span]] = defaultdict(list)
+    for t in tokens:
+        places[t.text].append((t.start, t.end, False))
+        for glued in _GLUED:
+            if t.text.endswith(glued) and len(t.text) > len(glued):
+                places[t.text[:-len(glued)]].append((t.start, t.end - len(glued), False))
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        places[a.text + b.text].append((a.start, b.end, False))
+    for text, start, end in ascii_spans:
+        places[text].append((start, end, True))
+    return places
+
+
+def _free(span: Span, feature: str, kept: Sequence[Match]) -> bool:
+    """Whether a word of a word set stands for itself, not inside a phrase of another feature found
+    ("ยอด" in "เช็คยอด" is the account's, not the fund's "กองทุน ... ยอด")."""
+    start, end, spaced = span
+    return not any(m.feature != feature and m.spaced == spaced and m.start <= start and end <= m.end
+                   and m.end - m.start > end - start for m in kept)
 
 
 def _scores(lexicon: Lexicon, compiled: _Compiled, spaced: str) -> dict[str, float]:
@@ -188,13 +207,13 @@ def _scores(lexicon: Lexicon, compiled: _Compiled, spaced: str) -> dict[str, flo
     if has_ascii:
         long_words = [c for c in ascii_spans if len(c[0]) >= 5]
         matches += _fuzzy(compiled.fuzzy_english, compiled.fuzzy_english_texts, long_words, True)
-    for m in _outermost(matches):
+    kept = _outermost(matches)
+    for m in kept:
         scores[m.feature] += m.weight
-    token_texts = {t.text for t in tokens}
-    pairs = {a.text + b.text for a, b in zip(tokens, tokens[1:], strict=False)}
+    places = _places(tokens, ascii_spans)
     ascii_words = {c[0] for c in ascii_spans}
     for feature, word_set in lexicon.word_sets:
-        if all(_present(w, token_texts, pairs, ascii_words) for w in word_set):
+        if all(any(_free(p, feature, kept) for p in places.get(w, ())) for w in word_set):
             scores[feature] += ALL_WEIGHT
     cued: set[str] = set()
     for feature, cue in lexicon.cues:

@@ -40,7 +40,7 @@ def normalise(text: str, spellings: Mapping[re.Pattern[str], str] = {}) -> str: 
     """`text` as matching sees it, spaces kept (they end English words)."""
     text = collapse_repeats(normalize_text(text))
     text = _SPACES.sub(" ", _NOISE.sub(" ", text)).strip()
-    text = respell(text, spellings)
+    text = respell(text, spellings).strip()
     return strip_polite(text)
 
 

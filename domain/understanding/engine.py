@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -27,7 +26,6 @@ from domain.understanding.lexicon import (
     WHOLE_WEIGHT,
     Lexicon,
     Phrase,
-    set_words,
     static,
     with_benefits,
 )
@@ -69,11 +67,6 @@ class _Compiled:
 def _word_pattern(text: str) -> re.Pattern[str]:
     body = r"\s*".join(re.escape(part) for part in text.split(" "))
     return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
-
-
-@cache
-def _static_words() -> None:
-    W.add_words(set_words(static()))
 
 
 _compiled_cache: dict[tuple[BenefitWords, ...], _Compiled] = {}
@@ -247,7 +240,6 @@ def _understood(feature: str, score: float, choices: tuple[str, ...] = ()) -> Un
 
 def understand(text: str, benefits: Sequence[BenefitWords] = ()) -> Understood:
     """What `text` asks for, given the words of the member's fund's benefits (none if unknown)."""
-    _static_words()
     lexicon = static()
     spaced = normalise(text, lexicon.spellings)
     if not spaced:
@@ -273,7 +265,6 @@ def understand(text: str, benefits: Sequence[BenefitWords] = ()) -> Understood:
 
 def explain(text: str, benefits: Sequence[BenefitWords] = ()) -> dict[str, float]:
     """The scores behind `understand` (for the bench and for tuning the lexicon)."""
-    _static_words()
     lexicon = static()
     spaced = normalise(text, lexicon.spellings)
     return dict(_settle(_scores(lexicon, _compile(tuple(benefits)), spaced))) if spaced else {}

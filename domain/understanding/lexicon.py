@@ -103,10 +103,3 @@ def with_benefits(benefits: tuple[BenefitWords, ...]) -> tuple[Phrase, ...]:
                 seen.add(phrase.text)
                 extra.append(phrase)
     return base.phrases + tuple(extra)
-
-
-def set_words(lexicon: Lexicon) -> set[str]:
-    """The Thai words of the word sets, for the tokeniser to keep whole: a set is found by words,
-    and "เท่าไหร่" must be one. (Whole phrases are not added: "จ่ายยังไง" as one word would hide
-    the "จ่าย" a word set looks for.)"""
-    return {w for _, ws in lexicon.word_sets for w in ws if not w.isascii()}

@@ -1,24 +1,21 @@
-"""Thai words of a text, by PyThaiNLP's dictionary tokeniser (newmm), the lexicon's words added.
+"""Thai words of a text, by PyThaiNLP's dictionary tokeniser (newmm) and its bundled word list.
 
-PyThaiNLP's bundled word list is all it reads: nothing is downloaded, and it is told never to create
-its data folder (it would in the home directory on import). The first call builds the dictionary's
-trie (about half a second), once per process.
+Nothing is downloaded, and PyThaiNLP is told never to create its data folder (it would in the home
+directory). The first call loads the dictionary (a few tenths of a second), once per process; the
+default dictionary is used as it is, since a second, extended one would double that.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 # Before PyThaiNLP is imported: it reads these when it loads.
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
-from pythainlp.corpus.common import thai_words  # noqa: E402
 from pythainlp.tokenize import word_tokenize  # noqa: E402
-from pythainlp.util import Trie, dict_trie  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -28,27 +25,11 @@ class Word:
     end: int
 
 
-_extra: tuple[str, ...] = ()
-
-
-def add_words(words: Iterable[str]) -> None:
-    """Words the tokeniser must keep whole (the lexicon's); before the first `tokens` call."""
-    global _extra
-    _extra = tuple(sorted(set(_extra) | {w for w in words if w and not w.isascii() and " " not in w}))
-    _trie.cache_clear()
-    _cached_tokens.cache_clear()
-
-
-@cache
-def _trie() -> Trie:
-    return dict_trie(set(thai_words()) | set(_extra))
-
-
 @lru_cache(maxsize=4096)
 def _cached_tokens(text: str) -> tuple[Word, ...]:
     words: list[Word] = []
     position = 0
-    for piece in word_tokenize(text, custom_dict=_trie(), engine="newmm", keep_whitespace=False):
+    for piece in word_tokenize(text, engine="newmm", keep_whitespace=False):
         piece = piece.replace(" ", "")
         if not piece:
             continue
@@ -63,5 +44,5 @@ def tokens(text: str) -> tuple[Word, ...]:
 
 
 def warm() -> None:
-    """Build the dictionary now (at start-up) rather than at a member's first message."""
+    """Load the dictionary now (at start-up) rather than at a member's first message."""
     tokens("สวัสดี")

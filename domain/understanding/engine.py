@@ -62,6 +62,7 @@ class _Compiled:
     english: tuple[tuple[Phrase, re.Pattern[str]], ...]
     fuzzy_english: tuple[Phrase, ...]
     fuzzy_english_texts: tuple[str, ...]
+    order: dict[str, int]  # features in the lexicon's order: how ties are broken
 
 
 def _word_pattern(text: str) -> re.Pattern[str]:
@@ -82,7 +83,8 @@ def _compile(benefits: tuple[BenefitWords, ...]) -> _Compiled:
     english = tuple((p, _word_pattern(p.text)) for p in phrases if p.ascii)
     fuzzy_english = tuple(p for p in phrases if p.ascii and p.fuzzy_distance and " " not in p.text)
     compiled = _Compiled(phrases, thai, fuzzy_thai, tuple(p.text for p in fuzzy_thai), english,
-                         fuzzy_english, tuple(p.text for p in fuzzy_english))
+                         fuzzy_english, tuple(p.text for p in fuzzy_english),
+                         {f: i for i, f in enumerate(dict.fromkeys(p.feature for p in phrases))})
     if len(_compiled_cache) > 256:  # funds come and go: never grow without bound
         _compiled_cache.clear()
     _compiled_cache[benefits] = compiled
@@ -244,11 +246,12 @@ def understand(text: str, benefits: Sequence[BenefitWords] = ()) -> Understood:
     spaced = normalise(text, lexicon.spellings)
     if not spaced:
         return Understood(UNKNOWN)
-    scores = _settle(_scores(lexicon, _compile(tuple(benefits)), spaced))
+    compiled = _compile(tuple(benefits))
+    scores = _settle(_scores(lexicon, compiled, spaced))
     if not scores:
         return Understood(UNKNOWN)
     # Ties go the same way every time: by score, then the lexicon's order of features.
-    order = {f: i for i, f in enumerate(dict.fromkeys(p.feature for p in _compile(tuple(benefits)).phrases))}
+    order = compiled.order
     ranked = sorted(scores.items(), key=lambda fs: (-fs[1], order.get(fs[0], len(order))))
     best, best_score = ranked[0]
     if best.startswith("smalltalk:"):

@@ -27,7 +27,7 @@ from domain.thai import normalize_text
 from domain.understanding import understand
 from domain.understanding import words as W
 from handlers.intents import CANCEL_WORDS, said
-from tests.understanding_corpus import Scored, example_benefits, examples, label, score
+from tests.understanding_corpus import HOLDOUT, Scored, example_benefits, examples, label, score
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # The features the keyword matcher had: on these alone the comparison is like for like.
@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> dict:
     texts = [e.text for e in examples()]
     engine = score()
     keywords = score(baseline)
+    holdout, holdout_keywords = score(path=HOLDOUT), score(baseline, HOLDOUT)
     import_ms, first_ms = cold_start()
     understand("สวัสดี", benefits)  # the dictionary built, as after the first message of a process
     timings = time_rounds([("engine", lambda t: label(understand(t, benefits))), ("keywords", baseline)],
@@ -99,6 +100,11 @@ def run(args: argparse.Namespace) -> dict:
         "corpus": {"phrasings": len(texts), "file": "tests/corpus/understanding.tsv"},
         "engine": summary(engine),
         "keyword_baseline": summary(keywords),
+        "holdout": {"file": "tests/corpus/understanding_holdout.tsv", "phrasings": holdout.total,
+                    "engine_accuracy": round(holdout.accuracy, 4),
+                    "keywords_accuracy": round(holdout_keywords.accuracy, 4),
+                    "engine_misses": [{"text": e.text, "expected": e.expected, "got": g}
+                                      for e, g in holdout.misses]},
         "timing_us_per_message": {"engine": [round(x, 1) for x in timings["engine"]],
                                   "keywords": [round(x, 1) for x in timings["keywords"]],
                                   "engine_median": round(engine_us, 1),
@@ -127,6 +133,10 @@ def table(result: dict) -> str:
     lines += [f"  {c['expected']} -> {c['got']}: {c['count']}" for c in engine["confusions"]] or ["  none"]
     lines += ["", "keyword baseline confusions, the 10 most common:"]
     lines += [f"  {c['expected']} -> {c['got']}: {c['count']}" for c in keywords["confusions"][:10]]
+    h = result["holdout"]
+    lines += ["", f"held out ({h['file']}, {h['phrasings']} phrasings never tuned against): "
+                  f"engine {h['engine_accuracy']:.1%}, keywords {h['keywords_accuracy']:.1%}"]
+    lines += [f"  {m['text']}: expected {m['expected']}, got {m['got']}" for m in h["engine_misses"]]
     t, cold = result["timing_us_per_message"], result["cold_start_ms"]
     lines += [
         "",

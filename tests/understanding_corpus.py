@@ -12,6 +12,7 @@ from domain.understanding import BenefitWords, Understood, understand
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "understanding.tsv"
+HOLDOUT = ROOT / "tests" / "corpus" / "understanding_holdout.tsv"  # never tuned against
 EXAMPLE_RULES = ROOT / "bot" / "demo_data" / "fund_rules_example.toml"
 
 
@@ -22,9 +23,9 @@ class Example:
     note: str
 
 
-def examples() -> list[Example]:
+def examples(path: Path = CORPUS) -> list[Example]:
     found = []
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         text, expected, *note = line.split("\t")
@@ -56,14 +57,14 @@ class Scored:
         return self.right / self.total
 
 
-def score(matcher=None) -> Scored:
+def score(matcher=None, path: Path = CORPUS) -> Scored:
     """How many of the corpus the engine (or another matcher: text -> label) gets right."""
     benefits = example_benefits()
     matcher = matcher or (lambda text: label(understand(text, benefits)))
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     misses: list[tuple[Example, str]] = []
     confusions: Counter[tuple[str, str]] = Counter()
-    for example in examples():
+    for example in examples(path):
         got = matcher(example.text)
         counts[example.expected][1] += 1
         if got == example.expected:

@@ -182,7 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     from bench import bench_fanout
 
     print()
-    return code or bench_fanout.main([])
+    code = code or bench_fanout.main([])
+    # Understanding free text: accuracy on the corpus, time against the old keywords
+    # (bench/understanding.py).
+    from bench import understanding
+
+    print()
+    return code or understanding.main([])
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from handlers import (
     account,
     benefits,
+    clarify,
     committee,
     fund,
     history,
@@ -13,7 +14,8 @@ from handlers import (
     paying,
     register,
     settings,
+    smalltalk,
 )
 
 MODULES = [menu, *register.MODULES, account, pay_now, history, paying, benefits, fund, meetings, settings,
-           notifications, *committee.MODULES]
+           notifications, *committee.MODULES, smalltalk, clarify]

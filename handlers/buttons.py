@@ -121,3 +121,6 @@ CM_PINFO = "cm:pinfo"  # the fund's channels and contact as set, a button per fi
 CM_PINFO_FIELD = "cm:pinfo:f:"  # + field code (services.fund_paying.FIELDS): type its new value
 CM_PINFO_CLEAR = "cm:pinfo:x:"  # + field code: clear it (asks to confirm)
 CM_PINFO_CONFIRM = "cm:pinfo:ok:"  # + confirmation token
+
+# One benefit (handlers/benefits.py): clarify.py asks "which one?" with it too.
+BENEFIT_ONE = "bn:"  # + a benefit's code

@@ -1,54 +1,18 @@
-"""Everyday words to features. Members type little and loosely: "เช็คยอด", "ค้างกี่เดือน".
+"""Everyday words to features, through the understanding engine (domain/understanding).
 
-Thai is written without spaces, so Thai keywords match anywhere in the text; English ones match
-whole words. The longest match wins, so "ยอดกองทุน" is the fund and "ยอด" alone the account.
+Members type little and loosely ("เช็คยอด", "ลูกเกิดใหม่ได้เงินไหม", "fund balance"): the engine
+scores the features its lexicon and the member's fund's benefits name, and says when it is unsure.
+The command words here are compared whole, before it: they act even inside a dialog.
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
+from functools import lru_cache
 
 from domain.thai import normalize_text, strip_polite
-
-KEYWORDS: dict[str, tuple[str, ...]] = {
-    "account": (
-        "เช็คยอด", "เช็กยอด", "เชคยอด", "ดูยอด", "ยอดเงิน", "ยอดของฉัน", "ยอดฉัน", "ยอด", "ค้าง",
-        "ค้างจ่าย", "ค้างกี่เดือน", "จ่ายถึง", "ส่งถึง", "จ่ายครบ", "บัญชี", "บัญชีของฉัน",
-        "เงินสะสม", "สะสม", "ส่งเงิน", "ชำระ", "ค่าสัจจะ", "สัจจะ", "บัญชีฉัน",
-        "balance", "account", "arrears", "dues", "paid", "owe",
-    ),
-    "benefits": (
-        "สิทธิ", "สิทธ์", "สวัสดิการ", "เบิก", "ได้อะไร", "ได้เงิน", "ช่วยเหลืออะไร",
-        "benefit", "benefits", "claim", "claims", "entitled", "entitlement",
-    ),
-    "fund": (
-        "กองทุน", "ยอดกองทุน", "เงินกองทุน", "สถานะกองทุน", "เงินในกองทุน", "ข้อมูลกองทุน",
-        "fund", "transparency",
-    ),
-    "meetings": ("ประชุม", "สมัชชา", "นัดประชุม", "meeting", "meetings", "assembly"),
-    "register": (
-        "สมัคร", "สมัครสมาชิก", "สมัครกองทุน", "ลงทะเบียน", "เชื่อมบัญชี", "ผูกบัญชี",
-        "register", "registration", "sign up", "join", "link",
-    ),
-    "language": ("ภาษา", "เปลี่ยนภาษา", "english", "language", "ภาษาไทย", "thai", "ภาษาอังกฤษ", "อังกฤษ"),
-    "mydata": ("ข้อมูลของฉัน", "ข้อมูลส่วนตัว", "ข้อมูลฉัน", "my data", "privacy", "personal data"),
-    "deletedata": (
-        "ลบข้อมูล", "ลบข้อมูลของฉัน", "ลบข้อมูลส่วนตัว", "ลบบัญชี", "เลิกเชื่อม",
-        "delete my data", "delete", "unlink",
-    ),
-    "notifications": (
-        "การแจ้งเตือน", "แจ้งเตือน", "ปิดการแจ้งเตือน", "เปิดการแจ้งเตือน", "ปิดแจ้งเตือน", "เปิดแจ้งเตือน",
-        "ไม่ต้องเตือน", "ไม่ต้องแจ้งเตือน", "ปิดเตือน", "เปิดเตือน", "หยุดเตือน", "เลิกเตือน",
-        "ไม่ต้องส่งข้อความ", "หยุดส่งข้อความ", "แจ้งเตื่อน", "แจงเตือน",  # the last two: common typos
-        "notifications", "notification", "reminders", "reminder", "mute",
-    ),
-    "committee": ("เมนูกรรมการ", "กรรมการ", "งานกรรมการ", "committee", "/committee"),
-    "menu": (
-        "เมนู", "ช่วยด้วย", "ช่วย", "วิธีใช้", "สวัสดี", "หวัดดี", "ดีครับ", "ดีค่ะ",
-        "help", "menu", "start", "hello", "hi",
-    ),
-}
+from domain.understanding import UNKNOWN, BenefitWords, Understood, understand
+from handlers.base import Context
+from models import Fund
 
 CANCEL_WORDS = frozenset({
     "ยกเลิก", "เลิก", "ไม่เอาแล้ว", "ไม่เอา", "ยกเลิกแล้ว", "ไม่ทำแล้ว", "พอแล้ว", "ออก",
@@ -63,23 +27,34 @@ def said(text: str) -> str:
     return strip_polite(normalize_text(text))
 
 
-@cache
-def _patterns() -> list[tuple[str, str, re.Pattern[str]]]:
-    compiled = []
-    for intent, words in KEYWORDS.items():
-        for word in words:
-            if word.isascii():
-                pattern = re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
-            else:
-                pattern = re.compile(re.escape(word))
-            compiled.append((intent, word, pattern))
-    return compiled
+# One benefit's rule as its words depend on it: (code, name_th, name_en, synonyms_th, synonyms_en).
+RuleWords = tuple[str, str, str, str | None, str | None]
+
+
+@lru_cache(maxsize=256)
+def _benefit_words(rules: tuple[RuleWords, ...]) -> tuple[BenefitWords, ...]:
+    words = []
+    for code, name_th, name_en, synonyms_th, synonyms_en in rules:
+        synonyms = [line.strip() for text in (synonyms_th, synonyms_en) for line in (text or "").splitlines()]
+        words.append(BenefitWords(code, tuple(w for w in (name_th, name_en, *synonyms) if w)))
+    return tuple(words)
+
+
+def benefit_words(fund: Fund | None) -> tuple[BenefitWords, ...]:
+    """The words of a fund's benefits (none without a fund), built once per version of its rules."""
+    if fund is None:
+        return ()
+    return _benefit_words(tuple((r.code, r.name_th, r.name_en, r.synonyms_th, r.synonyms_en)
+                                for r in fund.benefits))
+
+
+def understand_text(text: str, ctx: Context) -> Understood:
+    """What a member's free text asks for, with their fund's benefits when the chat is linked."""
+    member = ctx.member
+    return understand(text, benefit_words(member.fund if member is not None else None))
 
 
 def detect_intent(normalized: str) -> str:
-    """The feature a normalized text asks for, or "unknown"."""
-    best, best_len = "unknown", 0
-    for intent, word, pattern in _patterns():
-        if len(word) > best_len and pattern.search(normalized):
-            best, best_len = intent, len(word)
-    return best
+    """The feature a normalized text asks for, without a fund's benefits: an intent name,
+    "unsure" or "unknown"."""
+    return understand(normalized).intent if normalized else UNKNOWN

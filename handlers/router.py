@@ -12,10 +12,19 @@ from collections.abc import Iterable
 from types import ModuleType
 
 from domain.thai import normalize_text
+from domain.understanding import UNKNOWN, UNSURE, Understood
+from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply, Route
-from handlers.intents import CANCEL_WORDS, MENU_WORDS, detect_intent, said
+from handlers.intents import CANCEL_WORDS, MENU_WORDS, said, understand_text
 
 WAITING = "waiting:"  # + a dialog's name: the intent of the note that the dialog is waiting
+UNDERSTOOD = "understood"  # ctx.extras key: the `Understood` of the free text being answered
+# A feature the engine knows that no handler answers yet is answered by the nearest one that does
+# (the benefits list names the one benefit; the account card says what is owed and paid). A handler
+# that claims the intent or button takes over; pay_how and contact have no near one (not understood).
+STAND_INS = {"benefit": "benefits", "pay_now": "account", "history": "account"}
+POSTBACK_STAND_INS = {B.BENEFIT_ONE: B.BENEFITS, B.PAY_NOW: B.ACCOUNT, B.HISTORY: B.ACCOUNT,
+                      B.PAY_HOW: B.MENU, B.CONTACT: B.MENU}
 
 
 class RouteConflict(Exception):
@@ -53,7 +62,16 @@ class Router:
         if data in self.postbacks:
             return self.postbacks[data]
         best = max((p for p in self.prefixes if data.startswith(p)), key=len, default=None)
-        return self.prefixes[best] if best else None
+        if best:
+            return self.prefixes[best]
+        for stood_for, stand_in in POSTBACK_STAND_INS.items():
+            if data == stood_for or (stood_for.endswith(":") and data.startswith(stood_for)):
+                return self.postbacks.get(stand_in)
+        return None
+
+    def answers(self, intent: str) -> bool:
+        """Whether a handler (or its stand-in) answers a feature of free text."""
+        return intent in self.intents or STAND_INS.get(intent, "") in self.intents
 
     def dispatch(self, incoming: Incoming, ctx: Context) -> list[Reply]:
         text = normalize_text(incoming.text or "")
@@ -82,7 +100,24 @@ class Router:
             ctx.clear_state()  # a state no handler knows any more (after an upgrade)
         if incoming.contact_phone and not text:
             return self._intent("unknown", incoming, ctx)
-        return self._intent(detect_intent(text) if text else "unknown", incoming, ctx)
+        understood = self.understand(incoming, text, ctx)
+        ctx.extras[UNDERSTOOD] = understood
+        return self._intent(understood.intent, incoming, ctx)
+
+    def understand(self, incoming: Incoming, text: str, ctx: Context) -> Understood:
+        """What free text (or a sticker) asks for; a choice no handler answers is not offered."""
+        if not text:
+            return Understood("smalltalk", "sticker") if incoming.sticker else Understood(UNKNOWN)
+        understood = understand_text(text, ctx)
+        if understood.intent != UNSURE:
+            return understood
+        choices = tuple(c for c in understood.choices if self.answers(c.partition(":")[0]))
+        if len(choices) == 2:
+            return understood
+        if not choices:
+            return Understood(UNKNOWN)
+        intent, _, detail = choices[0].partition(":")
+        return Understood(intent, detail or None, (), understood.score)
 
     def claims(self, data: str) -> bool:
         """Whether a handler answers this button data (menus, tiles and commands are checked)."""
@@ -102,7 +137,8 @@ class Router:
         return [*replies, *waiting.func(incoming, ctx)]
 
     def _intent(self, intent: str, incoming: Incoming, ctx: Context) -> list[Reply]:
-        route = self.intents.get(intent) or self.intents["unknown"]
+        route = self.intents.get(intent) or self.intents.get(STAND_INS.get(intent, "")) \
+            or self.intents["unknown"]
         return route.func(incoming, ctx)
 
 

@@ -23,6 +23,7 @@ class Incoming:
     event_id: str | None = None
     display_name: str | None = None
     in_group: bool = False  # never show personal data where others can read it
+    sticker: bool = False  # a sticker (LINE, Telegram, the simulator): answered as small talk
 
 
 @dataclass(frozen=True)

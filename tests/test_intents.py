@@ -24,7 +24,7 @@ PHRASES = [
     ("เปลี่ยนภาษา", "language"),
     ("ข้อมูลของฉัน", "mydata"),
     ("ลบข้อมูลของฉัน", "deletedata"),
-    ("สวัสดีค่ะ", "menu"),
+    ("สวัสดีค่ะ", "smalltalk"),  # a greeting: a warm answer with the menu (handlers/smalltalk.py)
     ("check my balance", "account"),
     ("/balance", "account"),
     ("what benefits do I get", "benefits"),

@@ -124,10 +124,16 @@ def test_postback_buttons_lead_to_the_feature(line_user, fake_line, line_member)
     assert "เทศบาลตำบลป่าคลอก" in line_user.text
 
 
-@pytest.mark.parametrize("message", [wh.sticker_message, wh.image_message, wh.location_message])
-def test_sticker_image_or_location_get_a_short_polite_answer_and_the_menu(line_user, fake_line, message):
+@pytest.mark.parametrize("message", [wh.image_message, wh.location_message])
+def test_image_or_location_get_a_short_polite_answer_and_the_menu(line_user, fake_line, message):
     messages = line_user.send("message", message=message())
     assert line_user.text == translate("th", "menu.not_text")
+    assert len(messages) == 1 and messages[0]["quickReply"]["items"]
+
+
+def test_a_sticker_gets_a_warm_answer_and_the_menu(line_user, fake_line):
+    messages = line_user.send("message", message=wh.sticker_message())
+    assert line_user.text == translate("th", "smalltalk.sticker")
     assert len(messages) == 1 and messages[0]["quickReply"]["items"]
 
 

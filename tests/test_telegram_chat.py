@@ -146,9 +146,10 @@ def test_thai_words_without_spaces(member, somying):
     assert th("account.title") in somying.text
 
 
-def test_a_sticker_gets_a_gentle_hint(somying, updates):
+def test_a_sticker_gets_a_warm_answer_and_the_menu(somying, updates):
     somying.post(updates.message(somying.from_user, sticker=True))
-    assert th("menu.not_text") in somying.text
+    assert th("smalltalk.sticker") in somying.text
+    assert th("menu.btn_register") in somying.labels()
 
 
 def test_cancel_in_the_middle_of_registration(tg_app, somying):

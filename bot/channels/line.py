@@ -139,6 +139,7 @@ class LineChannel:
             event_id=parsed.event_id,
             display_name=display_name,
             in_group=parsed.in_group,
+            sticker=parsed.sticker,
         )
         replies = self.core.handle(incoming)
         if replies is None:

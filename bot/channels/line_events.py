@@ -25,6 +25,7 @@ from linebot.v3.webhooks import (
     MessageEvent,
     PostbackEvent,
     RoomSource,
+    StickerMessageContent,
     TextMessageContent,
     UnfollowEvent,
     UserSource,
@@ -52,6 +53,7 @@ class Parsed:
     reply_token: str | None = None
     text: str | None = None
     postback: str | None = None
+    sticker: bool = False  # a sticker message: answered as small talk
     addressed: bool = True  # in a group: a postback, or a message that mentions the bot
     standby: bool = False
     type: str = ""  # LINE's event type, for the log (`log_kind`)
@@ -110,7 +112,8 @@ def parse_event(raw: Any) -> Parsed | None:
         message = event.message
         text = message.text if isinstance(message, TextMessageContent) else None
         addressed = not in_group or _mentions_bot(message)
-        return Parsed("message", text=text, addressed=addressed, **common)
+        return Parsed("message", text=text, sticker=isinstance(message, StickerMessageContent),
+                      addressed=addressed, **common)
     return Parsed("other", **common)
 
 
@@ -158,7 +161,8 @@ def parse_raw(raw: dict) -> Parsed | None:
         mentionees = _obj(message.get("mention")).get("mentionees")
         mentioned = isinstance(mentionees, list) and any(
             isinstance(m, dict) and m.get("isSelf") is True for m in mentionees)
-        return Parsed("message", text=text, addressed=not in_group or mentioned, **common)
+        return Parsed("message", text=text, sticker=message.get("type") == "sticker",
+                      addressed=not in_group or mentioned, **common)
     if kind == "postback":
         data = _obj(raw.get("postback")).get("data")
         if not isinstance(data, str):

@@ -85,10 +85,13 @@ def messages():
     user = body.get("user")
     text = body.get("text")
     postback = body.get("postback")
+    sticker = body.get("sticker", False)
     if not _valid_user(user):
         return _bad_request(f"'user' must be a non-empty printable string of at most {MAX_USER} characters")
-    if (text is None) == (postback is None):
-        return _bad_request("send exactly one of 'text' or 'postback'")
+    if not isinstance(sticker, bool):
+        return _bad_request("'sticker' must be true or false")
+    if [text is not None, postback is not None, sticker].count(True) != 1:
+        return _bad_request("send exactly one of 'text', 'postback' or 'sticker': true")
     if text is not None and (not isinstance(text, str) or len(text) > MAX_TEXT or "\x00" in text):
         return _bad_request(f"'text' must be a string of at most {MAX_TEXT} characters, without NUL")
     if postback is not None and (not isinstance(postback, str) or not postback.isascii()
@@ -100,6 +103,7 @@ def messages():
         text=text,
         postback=postback,
         event_id=str(uuid.uuid4()),
+        sticker=sticker,
     )
     replies = current_app.extensions["kongtun"].handle(incoming) or []
     return jsonify(replies=[reply_to_dict(r) for r in replies])

@@ -140,6 +140,8 @@ def _from_message(update: Update, message: Message, bot_username: str | None) ->
         phone = normalize_phone(message.contact.phone_number or "")
         return Conversation(Incoming(contact_phone=phone or None, **base), message.chat.id)
 
+    if message.sticker is not None and not in_group:  # in a group, chatter like any text
+        return Conversation(Incoming(sticker=True, **base), message.chat.id)
     text = message.text
     command = _COMMAND.fullmatch(text.strip()) if text and text.startswith("/") else None
     if command is None:

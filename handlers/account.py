@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.dues import DuesStatus
 from domain.thai import format_date, format_month
 from handlers import buttons as B
-from handlers.base import Card, Context, Incoming, Reply, Row, handles
+from handlers.base import Button, Card, Context, Incoming, Reply, Row, handles
 from handlers.formatting import baht, count_text, format_duration
 from handlers.menu import require_member
 from handlers.pay_now import owed_rows, plan_for
@@ -83,12 +83,22 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
         title=ctx.t("account.title"),
         rows=tuple(rows),
         footer="\n".join(notes) or None,
-        # An applicant who has paid nothing has no history to look at.
-        buttons=((() if pending and not dues.total_paid else (ctx.button("account.btn_history", B.HISTORY),))
-                 + (ctx.button("menu.btn_benefits", B.BENEFITS), ctx.button("menu.btn_fund", B.FUND),
-                    ctx.button("menu.btn_menu", B.MENU))),
+        buttons=_buttons(ctx, pending and not dues.total_paid,
+                         owes=not (pending or ended or dues.lapsed) and bool(dues.arrears_months
+                                                                          or dues.due_this_month)),
         alt_text=alt,
     )]
+
+
+def _buttons(ctx: Context, nothing_paid: bool, owes: bool) -> tuple[Button, ...]:
+    """What to do next: one who owes is one tap from how to pay; an applicant who has paid nothing
+    has no history to look at."""
+    buttons = [] if nothing_paid else [ctx.button("account.btn_history", B.HISTORY)]
+    if owes:
+        buttons.append(ctx.button("paying.btn_pay_how", B.PAY_HOW))
+    buttons += [ctx.button("menu.btn_benefits", B.BENEFITS), ctx.button("menu.btn_fund", B.FUND),
+                ctx.button("menu.btn_menu", B.MENU)]
+    return tuple(buttons)
 
 
 def _arrears(ctx: Context, dues: DuesStatus, ended: bool) -> str:

@@ -108,7 +108,7 @@ def what_to_pay(incoming: Incoming, ctx: Context) -> list[Reply]:
         notes.append(ctx.t("account.pay_by_month_end", date=format_date(_month_end(ctx.today), loc)))
     notes.append(how_to_pay_text(ctx, fund))
     return [Card(title=ctx.t("account.pay_title"), rows=tuple(rows), footer="\n".join(notes),
-                 buttons=(history, account, menu),
+                 buttons=(ctx.button("paying.btn_pay_how", B.PAY_HOW), history, account, menu),
                  alt_text=ctx.t("account.pay_alt", amount=baht(plan.clear_baht, loc)))]
 
 

@@ -107,3 +107,8 @@ CM_REP_NETWORK = "cm:rep:net"  # the network table (admins)
 
 # Committee: the rest (hub, confirmations).
 CM_ANY = "cm:"  # a committee button no tool claims (an older version's): answered as stale
+
+# Registration: reviewing an application before sending it, and an applicant without a phone.
+REG_EDIT = "reg:edit:"  # + field (name | id | birth | phone | fund): change that one answer
+REG_REVIEW = "reg:review"  # back to the summary without changing anything
+REG_NO_PHONE = "reg:nophone"  # "I have no phone"

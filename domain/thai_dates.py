@@ -9,9 +9,10 @@ separated by "/", "-", "." or spaces ("15/1/2510", "15-01-2510", "1967-01-15"), 
 How a year is read (`today` is the reference, the day the question is answered):
 - four digits from 2400 are Buddhist Era (BE = CE + 543); 1800-2399 are Common Era. "พ.ศ." or
   "ค.ศ." typed beside the year says which, and wins.
-- two digits are BE, as Thais write them (CE when the caller says so: an English chat): "10" is 2510 (1967). When 25xx would be in the future
+- two digits are BE, as Thais write them: "10" is 2510 (1967). When 25xx would be in the future
   (a birth year past today's), 24xx is meant ("80" on 2026 is 2480, 1937): an age of 0-120 either
-  way. After "ค.ศ." they are CE: 20xx unless that is in the future, else 19xx.
+  way. After "ค.ศ.", or when the caller says so (an English chat), they are CE: 20xx unless that
+  is in the future, else 19xx.
 - a run of eight digits is day, month, four-digit year (ddmmyyyy); six digits, ddmmyy; seven
   digits only when one reading alone is a date (otherwise the person is asked to separate them).
 - the day comes before the month ("5/1" is 5 January), as in Thai; a month over 12 is refused

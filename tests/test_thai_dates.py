@@ -97,7 +97,8 @@ def _written(born: date, how: int) -> str:
     thai_digits = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
     return [
         f"{born.day}/{born.month}/{be}", f"{born.day:02d}{born.month:02d}{be}", format_date(born, "th"),
-        format_date(born, "th", short=True), format_date(born, "en"), f"{born.year}-{born.month:02d}-{born.day:02d}",
+        format_date(born, "th", short=True), format_date(born, "en"),
+        f"{born.year}-{born.month:02d}-{born.day:02d}",
         f"เกิดวันที่ {format_date(born, 'th')} ค่ะ".translate(thai_digits),
         f"{born.day}/{born.month}/{born.year}",
     ][how]

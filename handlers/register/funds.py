@@ -77,7 +77,8 @@ def require_funds(ctx: Context, data: RegistrationData) -> str | None:
 def offer_districts(ctx: Context, data: RegistrationData) -> str | None:
     """The districts to choose from; with only one, it is chosen already."""
     data.districts = districts(ctx)
-    data.fund = None
+    if data.editing != "fund":  # changing the fund from the summary: the chosen one stays until another is
+        data.fund = None
     if not data.districts:
         return "register.no_funds"
     data.district = data.districts[0] if len(data.districts) == 1 else None

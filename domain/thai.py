@@ -146,6 +146,9 @@ def mask_national_id(last4: str) -> str:
 
 # --- phone -------------------------------------------------------------------------------------
 
+_PHONE_RUN = re.compile(r"\+?[0-9][0-9\s\-().]{6,22}[0-9]")
+
+
 def _thai_number(text: str) -> phonenumbers.PhoneNumber | None:
     """A valid Thai number of any kind, read by `phonenumbers`; only digits and the usual
     separators may be typed around it."""
@@ -164,8 +167,15 @@ def _thai_number(text: str) -> phonenumbers.PhoneNumber | None:
 def phone_national_number(text: str) -> str | None:
     """The national significant digits of any valid Thai number ('812345678' for '+66 (0)81-234-5678'
     or '๐๘๑๒๓๔๕๖๗๘'): for comparing a typed number with one on file, whatever the shapes."""
-    number = _thai_number(text)
+    number = next(filter(None, map(_thai_number, _phone_candidates(text))), None)
     return str(number.national_number) if number is not None else None
+
+
+def _phone_candidates(text: str) -> list[str]:
+    """What may be the number: all that was typed, and in a sentence ("เบอร์บ้าน 076 211 234 ค่ะ")
+    each run of digits and separators."""
+    said = typed_value(text)
+    return [said] + _PHONE_RUN.findall(said) if re.search(r"[^\W\d_]", said) else [said]
 
 
 def parse_mobile(text: str) -> str | None:
@@ -184,15 +194,12 @@ def parse_mobile(text: str) -> str | None:
 # The kinds of number an applicant may give: a mobile, or a fixed line at home (Phuket's start 076).
 _PHONE_KINDS = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
                           phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
-_PHONE_RUN = re.compile(r"\+?[0-9][0-9\s\-().]{6,22}[0-9]")
 
 
 def parse_phone(text: str) -> str | None:
     """A Thai mobile or fixed-line number as E.164 (+66812345678, +6676211234), typed alone or in a
     sentence ("เบอร์บ้าน 076-211-234 ค่ะ"); None for anything else (VoIP 060/068, 1800 numbers, ...)."""
-    said = typed_value(text)
-    candidates = [said] + _PHONE_RUN.findall(said) if re.search(r"[^\W\d_]", said) else [said]
-    for candidate in candidates:
+    for candidate in _phone_candidates(text):
         number = _thai_number(candidate)
         if number is not None and phonenumbers.number_type(number) in _PHONE_KINDS:
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

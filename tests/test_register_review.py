@@ -57,6 +57,7 @@ def test_changing_the_birth_date_asks_only_that_and_returns_to_the_summary(drive
     driver.tap("แก้วันเกิด")
     assert _step(channel_db, driver) == "reg.apply.birth"
     assert "วันเดือนปีเกิด" in driver.text and "ข้อมูลอื่นยังอยู่ครบ" in driver.text
+    assert "ตอนนี้คือ: 2 มีนาคม 2520" in driver.text  # what is being changed
     assert "กลับไปหน้าตรวจสอบ" in _labels(driver)
     driver.say("30 ก.พ. 2520")  # wrong: asked again, still changing the birth date
     assert "เดือนกุมภาพันธ์ 2520 มีแค่ 28 วัน" in driver.text

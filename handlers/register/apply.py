@@ -25,6 +25,7 @@ from handlers.register.data import (
 )
 from handlers.register.funds import all_funds, district_label, fund_by_ref, fund_data, funds_in, offered_funds
 from handlers.register.places import Place, Tambon, find_place
+from handlers.register.prompts import current_value
 from handlers.register.reading import id_hash, read_birth_date, read_name, read_national_id
 from handlers.register.steps import after
 from services import accounts, linking, membership
@@ -106,7 +107,9 @@ def edit(incoming: Incoming, ctx: Context) -> list[Reply]:
     if ctx.state_name != APPLY_CONFIRM or field not in EDIT_STEPS:
         return dialog.stale(ctx)
     data.editing = field
-    return dialog.enter(ctx, EDIT_STEPS[field], data, ctx.t("register.edit_intro"))
+    now = current_value(ctx, data, field)
+    return dialog.enter(ctx, EDIT_STEPS[field], data,
+                        ctx.t("register.edit_intro") + "\n" + ctx.t("register.edit_now", value=now))
 
 
 def _choosing(ctx: Context) -> RegistrationData | None:

@@ -108,6 +108,18 @@ def shown_phone(ctx: Context, data: RegistrationData) -> str:
     return mask_phone(data.phone) if ctx.extras.get("in_group") else format_phone(data.phone)
 
 
+def current_value(ctx: Context, data: RegistrationData, field: str) -> str:
+    """One answer as the summary shows it, said again when it is being changed."""
+    chosen = fund_by_ref(ctx, data.fund)
+    return {
+        "name": f"{data.first_name} {data.last_name}",
+        "id": mask_national_id(data.id_last4 or "0000"),
+        "birth": format_date(data.birth_date, ctx.locale) if data.birth_date else "-",
+        "phone": shown_phone(ctx, data),
+        "fund": chosen.name(ctx.locale) if chosen else "-",
+    }.get(field, "-")
+
+
 def summary(ctx: Context, data: RegistrationData) -> Prompt:
     """Every answer, and a button per answer to change only that one (7 buttons: within LINE's 13
     quick replies, and one tap from the summary to the question)."""

@@ -98,6 +98,43 @@ def parse_national_id(text: str) -> str | None:
     return digits
 
 
+# National ID problems, each with its own message: nothing like a number, the wrong number of digits,
+# a first digit no ID has (0 or 9), a check digit that does not match (a typo or swapped digits).
+ID_NOT_DIGITS, ID_LENGTH, ID_FIRST_DIGIT, ID_CHECKSUM = "not_digits", "length", "first_digit", "checksum"
+_DIGIT_RUN = re.compile(r"[0-9](?:[\s\-.]*[0-9])*")
+
+
+@dataclass(frozen=True)
+class NationalIdRead:
+    digits: str | None
+    problem: str | None = None
+    count: int = 0  # how many digits were typed, for ID_LENGTH
+
+
+def read_national_id(text: str) -> NationalIdRead:
+    """A national ID typed alone ("3-1006-00445-63-5", Thai digits too) or inside a sentence
+    ("เลขบัตร 3100600445635 ค่ะ", "บัตรประชาชนเลข 3-1006-00445-63-5 นะคะ"). In a sentence the longest
+    run of digits (with dashes, dots or spaces between them) is the ID; typed alone, anything but
+    digits and those separators is refused, so a date typed at the ID step is not read as digits."""
+    said = typed_value(text)
+    if re.search(r"[^\W\d_]", said):  # letters around it: a sentence
+        runs = [re.sub(r"\D", "", run) for run in _DIGIT_RUN.findall(said)]
+        if not runs:
+            return NationalIdRead(None, ID_NOT_DIGITS)
+        digits = next((r for r in runs if len(r) == 13), max(runs, key=len))
+    else:
+        digits = re.sub(r"[\s\-.]", "", said)
+        if not re.fullmatch(r"[0-9]+", digits):
+            return NationalIdRead(None, ID_NOT_DIGITS)
+    if len(digits) != 13:
+        return NationalIdRead(None, ID_LENGTH, len(digits))
+    if digits[0] in "09":
+        return NationalIdRead(None, ID_FIRST_DIGIT, 13)
+    if national_id_check_digit(digits[:12]) != int(digits[12]):
+        return NationalIdRead(None, ID_CHECKSUM, 13)
+    return NationalIdRead(digits, count=13)
+
+
 def format_national_id(digits: str) -> str:
     return f"{digits[0]}-{digits[1:5]}-{digits[5:10]}-{digits[10:12]}-{digits[12]}"
 
@@ -108,6 +145,9 @@ def mask_national_id(last4: str) -> str:
 
 
 # --- phone -------------------------------------------------------------------------------------
+
+_PHONE_RUN = re.compile(r"\+?[0-9][0-9\s\-().]{6,22}[0-9]")
+
 
 def _thai_number(text: str) -> phonenumbers.PhoneNumber | None:
     """A valid Thai number of any kind, read by `phonenumbers`; only digits and the usual
@@ -127,8 +167,15 @@ def _thai_number(text: str) -> phonenumbers.PhoneNumber | None:
 def phone_national_number(text: str) -> str | None:
     """The national significant digits of any valid Thai number ('812345678' for '+66 (0)81-234-5678'
     or '๐๘๑๒๓๔๕๖๗๘'): for comparing a typed number with one on file, whatever the shapes."""
-    number = _thai_number(text)
+    number = next(filter(None, map(_thai_number, _phone_candidates(text))), None)
     return str(number.national_number) if number is not None else None
+
+
+def _phone_candidates(text: str) -> list[str]:
+    """What may be the number: all that was typed, and in a sentence ("เบอร์บ้าน 076 211 234 ค่ะ")
+    each run of digits and separators."""
+    said = typed_value(text)
+    return [said] + _PHONE_RUN.findall(said) if re.search(r"[^\W\d_]", said) else [said]
 
 
 def parse_mobile(text: str) -> str | None:
@@ -144,13 +191,50 @@ def parse_mobile(text: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# The kinds of number an applicant may give: a mobile, or a fixed line at home (Phuket's start 076).
+_PHONE_KINDS = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
+                          phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
+
+
+def parse_phone(text: str) -> str | None:
+    """A Thai mobile or fixed-line number as E.164 (+66812345678, +6676211234), typed alone or in a
+    sentence ("เบอร์บ้าน 076-211-234 ค่ะ"); None for anything else (VoIP 060/068, 1800 numbers, ...)."""
+    for candidate in _phone_candidates(text):
+        number = _thai_number(candidate)
+        if number is not None and phonenumbers.number_type(number) in _PHONE_KINDS:
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def is_mobile(e164: str) -> bool:
+    number = _thai_number(e164)
+    return number is not None and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+
+
+# "I have no phone", as people say it (compared without polite words).
+_NO_PHONE = re.compile(
+    r"(?:ไม่มี|ไม่ได้ใช้|ไม่ใช้)(?:เบอร์|โทรศัพท์|มือถือ|เบอร์โทร(?:ศัพท์)?|เบอร์มือถือ|ค่ะ|ครับ|\s)*|"
+    r"no(?:ne| phone| mobile| number)?|i (?:do not|don't) have (?:a )?(?:phone|mobile)|-")
+
+
+def says_no_phone(text: str) -> bool:
+    return _NO_PHONE.fullmatch(strip_polite(normalize_text(text))) is not None
+
+
+def _local(e164: str) -> str:
+    return "0" + e164[3:] if e164.startswith("+66") else e164
+
+
 def mask_phone(e164: str) -> str:
-    local = "0" + e164[3:] if e164.startswith("+66") else e164
+    local = _local(e164)
     return f"{local[:2]}x-xxx-{local[-4:]}"
 
 
 def format_phone(e164: str) -> str:
-    local = "0" + e164[3:] if e164.startswith("+66") else e164
+    """081-234-5678, 076-211-234, and Bangkok's 02-123-4567."""
+    local = _local(e164)
+    if local.startswith("02") and len(local) == 9:
+        return f"{local[:2]}-{local[2:5]}-{local[5:]}"
     return f"{local[:3]}-{local[3:6]}-{local[6:]}"
 
 

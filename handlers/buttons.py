@@ -124,3 +124,8 @@ CM_PINFO_CONFIRM = "cm:pinfo:ok:"  # + confirmation token
 
 # One benefit (handlers/benefits.py): clarify.py asks "which one?" with it too.
 BENEFIT_ONE = "bn:"  # + a benefit's code
+
+# Registration: reviewing an application before sending it, and an applicant without a phone.
+REG_EDIT = "reg:edit:"  # + field (name | id | birth | phone | fund): change that one answer
+REG_REVIEW = "reg:review"  # back to the summary without changing anything
+REG_NO_PHONE = "reg:nophone"  # "I have no phone"

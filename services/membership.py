@@ -33,7 +33,7 @@ class Application:
     id_hash: str
     id_last4: str
     birth_date: date
-    phone: str
+    phone: str | None  # E.164, mobile or fixed line; None: no phone, the committee contacts them otherwise
     consent_at: datetime
 
 
@@ -90,7 +90,7 @@ def _tell_about_duplicate(session: Session, account: ChatAccount, member: Member
             applied_to=member.fund.name(loc), name=existing.full_name, member_no=existing.member_no or "-",
             fund=existing.fund.name(loc), applicant=typed))]
 
-    typed = f"{member.full_name}, {format_phone(member.phone or '')}"
+    typed = f"{member.full_name}, {format_phone(member.phone) if member.phone else '-'}"
 
     for fund_id in dict.fromkeys((existing.fund_id, member.fund_id)):
         outbox.notify_committee(session, fund_id, key=f"apply-duplicate:{member.id}:f{fund_id}",

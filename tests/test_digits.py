@@ -78,7 +78,7 @@ def test_a_voip_number_typed_in_the_chat_is_asked_again(driver, channel_db):
     walk_apply(driver, "reg.apply.phone")
     driver.say("060-123-4567")
     assert state(channel_db, driver.user, driver.channel)[0] == "reg.apply.phone"
-    assert "060 หรือ 068 ใช้ไม่ได้" in driver.text
+    assert "060, 068 หรือ 1800 ใช้ไม่ได้" in driver.text
 
 
 def test_an_arabic_indic_national_id_typed_in_the_chat_is_refused(driver, channel_db):

@@ -103,8 +103,9 @@ def test_register_a_new_applicant_through_line(db, roster, line_user, fake_line)
     assert [a.label for a in line_user.buttons()] == ["ทต.ป่าคลอก", "อบต.สาคู", "ยกเลิก"]
     line_user.tap("ทต.ป่าคลอก")
     summary = line_user.last[-1]
-    assert summary["type"] == "flex"  # the masked summary is a card
-    assert "08x-xxx-5678" in line_user.text and new_id not in line_user.text.replace("-", "")
+    assert summary["type"] == "flex"  # the summary is a card: the ID masked, the phone in full (her own chat)
+    assert "081-234-5678" in line_user.text and new_id not in line_user.text.replace("-", "")
+    assert len(summary["quickReply"]["items"]) == 7  # confirm, five "edit" buttons, cancel
     line_user.tap("ยืนยัน")
     assert "ส่งใบสมัครเรียบร้อย" in line_user.text
     with db() as s:

@@ -41,7 +41,7 @@ def test_apply_happy_path_creates_a_pending_member(chat, db, roster, clock):
     assert {"reg:link", "reg:apply"} <= data_of(chat)
     chat.tap("สมัครสมาชิกใหม่")
     notice = chat.text
-    for word in ("ชื่อ-นามสกุล", "เลขประจำตัวประชาชน", "วันเกิด", "เบอร์มือถือ", "กองทุน",
+    for word in ("ชื่อ-นามสกุล", "เลขประจำตัวประชาชน", "วันเกิด", "เบอร์โทรศัพท์ (ถ้ามี)", "กองทุน",
                  "ขอดู", "ขอแก้ไข", "ขอลบ"):
         assert word in notice
     assert [b.label for b in chat.buttons()] == ["ยินยอม", "ไม่ยินยอม", "ยกเลิก"]
@@ -56,7 +56,7 @@ def test_apply_happy_path_creates_a_pending_member(chat, db, roster, clock):
     assert "วันเดือนปีเกิด" in chat.text
     assert NEW_ID not in json.dumps(state(db)[1])
     chat.say("2/3/2520")
-    assert "เบอร์มือถือ 10 หลัก" in chat.text
+    assert "เบอร์มือถือหรือเบอร์บ้านก็ได้" in chat.text
     chat.say("๐๘๑-๒๓๔-๕๖๗๘")
     assert "อำเภอ" in chat.text
     assert [b.label for b in chat.buttons()] == ["กะทู้", "ถลาง", "เมืองภูเก็ต", "ยกเลิก"]
@@ -75,9 +75,11 @@ def test_apply_happy_path_creates_a_pending_member(chat, db, roster, clock):
     assert "สมหญิง รักดี" in chat.text
     assert "x-xxxx-xxxx" in chat.text and NEW_ID[-4:] in chat.text.replace("-", "")
     assert NEW_ID not in chat.text.replace("-", "")
-    assert "08x-xxx-5678" in chat.text and "081-234-5678" not in chat.text
-    assert "2 มีนาคม 2520" in chat.text and "เทศบาลตำบลป่าคลอก" in chat.text
-    assert [b.label for b in chat.buttons()] == ["ยืนยัน", "ยกเลิก"]
+    assert "081-234-5678" in chat.text  # in full: the applicant's own private chat
+    assert "2 มีนาคม 2520" in chat.text and "เทศบาลตำบลป่าคลอก" in chat.text and "ถลาง" in chat.text
+    assert [b.label for b in chat.buttons()] == [
+        "ยืนยัน", "แก้ชื่อ", "แก้เลขบัตร", "แก้วันเกิด", "แก้เบอร์โทร", "แก้กองทุน", "ยกเลิก"]
+    assert_buttons_fit(chat)
     assert count(db, Member) == 1  # nothing written before the confirmation
 
     chat.tap("ยืนยัน")
@@ -174,7 +176,7 @@ def test_telegram_contact_share_is_accepted_as_the_phone(app, db, roster):
     assert state(db, "700003", "telegram")[0] == "reg.apply.district"
     tg.press("reg:dist:1")  # ถลาง
     tg.press("reg:fund:PAKHLOK")
-    assert "08x-xxx-4567" in tg.text
+    assert "089-123-4567" in tg.text  # in full, in her own chat
     tg.press("reg:confirm")
     with db() as s:
         assert s.scalar(select(Member).where(Member.id != roster.member_id)).phone == "+66891234567"
@@ -189,7 +191,7 @@ def test_a_foreign_shared_contact_is_not_taken(app, db, roster):
     tg.say(NEW_ID)
     tg.say("2/3/2520")
     tg.share_contact("+14155550100")
-    assert "มือถือไทย" in tg.text
+    assert "อ่านเบอร์นี้ไม่ได้" in tg.text
     assert state(db, "700004", "telegram")[0] == "reg.apply.phone"
 
 

@@ -5,8 +5,9 @@ Two paths after "are you already a member?" (`start`):
   links this chat (a member with no phone on file waits for a committee member instead). Failed tries
   pause this chat, and lock the ID on every chat (`services.linking`).
 - apply (`apply`): privacy notice and consent (or a polite decline that stores nothing), name,
-  national ID, birth date, mobile (typed, or shared as a Telegram contact), district, fund, a masked
-  summary, confirm: a pending member the committee will review, holding what was typed (with an ID
+  national ID, birth date, phone (a mobile or a landline, typed or shared as a Telegram contact, or
+  none), district (or a ตำบล, `places`), fund, a summary with a button per answer to change just that
+  one, confirm: a pending member the committee will review, holding what was typed (with an ID
   already on a roster too: the same answers, never a link to that member; `services.membership`).
 
 `steps` lists the steps of each path in order; each step has its own small handler that the router

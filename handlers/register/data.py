@@ -34,13 +34,16 @@ class RegistrationData:
     id_hash: str | None = None
     id_last4: str | None = None
     birth_date: date | None = None
-    phone: str | None = None
+    phone: str | None = None  # E.164: a mobile or a fixed line
+    no_phone: bool = False  # the applicant has no phone: the committee contacts them another way
     districts: list[str] = field(default_factory=list)  # as offered, so a button's index stays valid
     district: str | None = None
     fund: str | None = None  # fund code
+    tambon: str | None = None  # the ตำบล named at the district step: its funds are offered first
+    editing: str | None = None  # the field being changed from the summary: back to it afterwards
 
     def to_json(self) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if v not in (None, [])}
+        data = {k: v for k, v in asdict(self).items() if v is not None and v != [] and v is not False}
         for key in ("consent_at", "birth_date"):
             if key in data:
                 data[key] = data[key].isoformat()
@@ -56,6 +59,7 @@ class RegistrationData:
         values["birth_date"] = _parse(date.fromisoformat, values.get("birth_date"))
         if not isinstance(values.get("districts", []), list):
             values["districts"] = []
+        values["no_phone"] = values.get("no_phone") is True
         return cls(**values)
 
     def forget_id(self) -> None:
@@ -65,7 +69,8 @@ class RegistrationData:
     @property
     def has_contact_details(self) -> bool:
         """All an application needs before its fund is chosen."""
-        return None not in (self.consent_at, self.first_name, self.id_hash, self.birth_date, self.phone)
+        given = (self.consent_at, self.first_name, self.id_hash, self.birth_date)
+        return None not in given and (self.phone is not None or self.no_phone)
 
 
 def _parse(parse, value: object):

@@ -13,6 +13,7 @@ from handlers.base import Card, Context, HandlerFunc, Incoming, Reply, Text, han
 from handlers.intents import said
 from handlers.menu import menu_reply
 from handlers.register.data import (
+    APPLY_CONFIRM,
     APPLY_CONSENT,
     APPLY_NAME,
     CHOOSE,
@@ -25,6 +26,7 @@ from handlers.register.steps import STATES, STEPS, after
 from models import MemberStatus
 
 T = TypeVar("T")
+APPLY_PREFIX = "reg.apply."
 _NOTHING_TYPED_YET = frozenset({CHOOSE, LINK_CONSENT, LINK_ID, APPLY_CONSENT, APPLY_NAME})
 
 
@@ -47,6 +49,8 @@ def enter(ctx: Context, state: str, data: RegistrationData, intro: str | None = 
             return [menu_reply(ctx, ctx.t(problem))]
     if step.skip is not None and step.skip(data):
         return enter(ctx, after(state), data, intro)
+    if state == APPLY_CONFIRM:
+        data.editing = None  # back at the summary: whatever was being changed is done
     ctx.set_state(state, data.to_json())
     prompt = step.prompt(ctx, data)
     if intro is None:
@@ -57,8 +61,11 @@ def enter(ctx: Context, state: str, data: RegistrationData, intro: str | None = 
 
 
 def advance(ctx: Context, data: RegistrationData, intro: str | None = None) -> list[Reply]:
-    """On to the step after the current one."""
+    """On to the step after the current one; back to the summary when one answer was being changed
+    from it."""
     assert ctx.state_name is not None
+    if data.editing is not None and ctx.state_name.startswith(APPLY_PREFIX):
+        return enter(ctx, APPLY_CONFIRM, data, "\n".join(filter(None, (intro, ctx.t("register.edited")))))
     return enter(ctx, after(ctx.state_name), data, intro)
 
 
@@ -152,12 +159,22 @@ def read_typed(incoming: Incoming, ctx: Context, read: Callable[[Context, str], 
 def take_typed(incoming: Incoming, ctx: Context, read: Callable[[Context, str], tuple[T | None, str]],
                keep: Callable[[RegistrationData, T], None]) -> list[Reply]:
     """A step that wants text: read it, keep it in the dialog's data and go on, or ask again."""
+    if typed_button(ctx, incoming.text or "") == B.REG_REVIEW:  # "back to the summary", typed
+        return back_to_summary(ctx)
     value, retry = read_typed(incoming, ctx, read)
     if value is None:
         return retry
     data = load(ctx)
     keep(data, value)
     return advance(ctx, data)
+
+
+def back_to_summary(ctx: Context) -> list[Reply]:
+    """The summary again, nothing changed: from a step opened by one of its "edit" buttons."""
+    data = load(ctx)
+    if data.editing is None and ctx.state_name != APPLY_CONFIRM:
+        return stale(ctx)
+    return enter(ctx, APPLY_CONFIRM, data)
 
 
 def no_such_number(ctx: Context, text: str, count: int) -> list[Reply] | None:

@@ -8,6 +8,7 @@ from handlers import buttons as B
 from handlers.base import Context
 from handlers.formatting import short_name_th
 from handlers.register.data import RegistrationData
+from handlers.register.places import tambon_named
 from models import Fund
 
 
@@ -35,6 +36,15 @@ def districts(ctx: Context) -> list[str]:
 
 def funds_in(ctx: Context, district: str | None) -> list[Fund]:
     return [f for f in all_funds(ctx) if f.district_th == district]
+
+
+def offered_funds(ctx: Context, data: RegistrationData) -> list[Fund]:
+    """The funds of the chosen district, those of the ตำบล the applicant named first."""
+    funds = funds_in(ctx, data.district)
+    tambon = tambon_named(data.tambon)
+    if tambon is None:
+        return funds
+    return sorted(funds, key=lambda f: not tambon.covered_by(f))
 
 
 def district_label(ctx: Context, funds: list[Fund], district: str | None) -> str:
@@ -67,7 +77,8 @@ def require_funds(ctx: Context, data: RegistrationData) -> str | None:
 def offer_districts(ctx: Context, data: RegistrationData) -> str | None:
     """The districts to choose from; with only one, it is chosen already."""
     data.districts = districts(ctx)
-    data.fund = None
+    if data.editing != "fund":  # changing the fund from the summary: the chosen one stays until another is
+        data.fund = None
     if not data.districts:
         return "register.no_funds"
     data.district = data.districts[0] if len(data.districts) == 1 else None

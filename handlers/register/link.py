@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.thai import says_no_phone
 from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply, Text
 from handlers.menu import menu_reply
@@ -119,6 +120,8 @@ def phone(incoming: Incoming, ctx: Context) -> list[Reply]:
         typed = data.phone  # kept while the channel was busy: checked now
     elif not typed.strip():
         return dialog.reprompt(ctx, ctx.t("register.need_text"))
+    elif says_no_phone(typed):  # "ไม่มี": an answer like any (right only when none is on file)
+        typed = ""
     elif linking.phone_key(typed) is None:  # not a phone number at all: a typo, not a try
         return dialog.reprompt(ctx, ctx.t("register.link_phone_unreadable"))
     return _answer_phone(ctx, data, typed)

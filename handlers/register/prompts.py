@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from domain.thai import format_date, mask_national_id, mask_phone
+from domain.thai import format_date, format_phone, mask_national_id, mask_phone
 from handlers import buttons as B
 from handlers.base import Button, Card, Context, Row, Text
 from handlers.formatting import fund_labels, shorten
 from handlers.register.data import RegistrationData
-from handlers.register.funds import all_funds, district_label, fund_by_ref, fund_data, funds_in
+from handlers.register.funds import all_funds, district_label, fund_by_ref, fund_data, offered_funds
 
 MAX_CHOICES = 12  # LINE shows at most 13 quick replies; one is "cancel"
 
@@ -36,25 +36,33 @@ def apply_consent(ctx: Context, data: RegistrationData) -> Prompt:
         cancel(ctx)))
 
 
+def _tail(ctx: Context, data: RegistrationData) -> tuple[Button, ...]:
+    """The last buttons of a step: back to the summary when it was opened from there, and cancel."""
+    back = (ctx.button("register.btn_review", B.REG_REVIEW),) if data.editing else ()
+    return (*back, cancel(ctx))
+
+
 def national_id(ctx: Context, data: RegistrationData) -> Prompt:
-    return Text(ctx.t("register.ask_id"), (cancel(ctx),))
+    return Text(ctx.t("register.ask_id"), _tail(ctx, data))
 
 
 def birth_date(ctx: Context, data: RegistrationData) -> Prompt:
-    return Text(ctx.t("register.ask_birth"), (cancel(ctx),))
+    return Text(ctx.t("register.ask_birth"), _tail(ctx, data))
 
 
 def name(ctx: Context, data: RegistrationData) -> Prompt:
-    return Text(ctx.t("register.ask_name"), (cancel(ctx),))
+    return Text(ctx.t("register.ask_name"), _tail(ctx, data))
 
 
 def phone(ctx: Context, data: RegistrationData) -> Prompt:
+    """A mobile or a landline, typed; or none, by the button or in words."""
     text = ctx.t("register.ask_phone")
     # A channel with a "share my number" button (Telegram) gets it, and a line saying so.
     shareable = ctx.account.channel == "telegram"
     if shareable:
         text += "\n" + ctx.t("register.ask_phone_telegram")
-    return Text(text, (cancel(ctx),), request_contact=shareable)
+    return Text(text, (ctx.button("register.btn_no_phone", B.REG_NO_PHONE), *_tail(ctx, data)),
+                request_contact=shareable)
 
 
 def link_phone(ctx: Context, data: RegistrationData) -> Prompt:
@@ -71,22 +79,50 @@ def district(ctx: Context, data: RegistrationData) -> Prompt:
     labels = [district_label(ctx, funds, d) for d in data.districts]
     listing = "\n".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
     buttons = tuple(Button(shorten(label), f"{B.REG_DISTRICT}{i}")
-                    for i, label in enumerate(labels[:MAX_CHOICES]))
-    return Text(ctx.t("register.ask_district", districts=listing), (*buttons, cancel(ctx)))
+                    for i, label in enumerate(labels[:MAX_CHOICES - 1]))
+    return Text(ctx.t("register.ask_district", districts=listing), (*buttons, *_tail(ctx, data)))
 
 
 def fund(ctx: Context, data: RegistrationData) -> Prompt:
-    funds = funds_in(ctx, data.district)
+    funds = offered_funds(ctx, data)
     listing = "\n".join(f"{i}. {f.name(ctx.locale)}" for i, f in enumerate(funds, 1))
     labels = fund_labels(funds, ctx.locale)
-    buttons = [Button(label, fund_data(f)) for f, label in zip(funds[:MAX_CHOICES], labels, strict=False)]
+    room = MAX_CHOICES - 1 - (len(data.districts) > 1)
+    buttons = [Button(label, fund_data(f)) for f, label in zip(funds[:room], labels, strict=False)]
     if len(data.districts) > 1:
         buttons.append(ctx.button("register.btn_other_district", B.REG_DISTRICTS))
     where = district_label(ctx, funds, data.district) if funds else ""
-    return Text(ctx.t("register.ask_fund", district=where, funds=listing), (*buttons, cancel(ctx)))
+    return Text(ctx.t("register.ask_fund", district=where, funds=listing), (*buttons, *_tail(ctx, data)))
+
+
+# The answers the summary can change one at a time: the button's field and its label.
+EDITS = (("name", "register.btn_edit_name"), ("id", "register.btn_edit_id"),
+         ("birth", "register.btn_edit_birth"), ("phone", "register.btn_edit_phone"),
+         ("fund", "register.btn_edit_fund"))
+
+
+def shown_phone(ctx: Context, data: RegistrationData) -> str:
+    """In full in the applicant's own chat (where registration only ever happens), masked elsewhere."""
+    if data.phone is None:
+        return ctx.t("register.no_phone_row") if data.no_phone else "-"
+    return mask_phone(data.phone) if ctx.extras.get("in_group") else format_phone(data.phone)
+
+
+def current_value(ctx: Context, data: RegistrationData, field: str) -> str:
+    """One answer as the summary shows it, said again when it is being changed."""
+    chosen = fund_by_ref(ctx, data.fund)
+    return {
+        "name": f"{data.first_name} {data.last_name}",
+        "id": mask_national_id(data.id_last4 or "0000"),
+        "birth": format_date(data.birth_date, ctx.locale) if data.birth_date else "-",
+        "phone": shown_phone(ctx, data),
+        "fund": chosen.name(ctx.locale) if chosen else "-",
+    }.get(field, "-")
 
 
 def summary(ctx: Context, data: RegistrationData) -> Prompt:
+    """Every answer, and a button per answer to change only that one (7 buttons: within LINE's 13
+    quick replies, and one tap from the summary to the question)."""
     chosen = fund_by_ref(ctx, data.fund)
     return Card(
         title=ctx.t("register.summary_title"),
@@ -95,10 +131,12 @@ def summary(ctx: Context, data: RegistrationData) -> Prompt:
             Row(ctx.t("register.row_id"), mask_national_id(data.id_last4 or "")),
             Row(ctx.t("register.row_birth"),
                 format_date(data.birth_date, ctx.locale) if data.birth_date else "-"),
-            Row(ctx.t("register.row_phone"), mask_phone(data.phone or "")),
+            Row(ctx.t("register.row_phone"), shown_phone(ctx, data)),
+            Row(ctx.t("register.row_district"), chosen.district(ctx.locale) if chosen else "-"),
             Row(ctx.t("register.row_fund"), chosen.name(ctx.locale) if chosen else "-"),
         ),
         footer=ctx.t("register.summary_footer"),
-        buttons=(ctx.button("register.btn_confirm", B.REG_CONFIRM), cancel(ctx)),
+        buttons=(ctx.button("register.btn_confirm", B.REG_CONFIRM),
+                 *(ctx.button(key, B.REG_EDIT + field) for field, key in EDITS), cancel(ctx)),
         alt_text=ctx.t("register.summary_title"),
     )

@@ -9,11 +9,13 @@ import re
 import unicodedata
 from datetime import date
 
+from domain import thai_dates as dates
 from domain.identity import hash_national_id
-from domain.thai import format_date, parse_date, parse_national_id, typed_value
+from domain.thai import ID_CHECKSUM, ID_FIRST_DIGIT, ID_LENGTH, ID_NOT_DIGITS, format_date, format_month
+from domain.thai import read_national_id as parse_id
+from domain.thai_dates import BirthDate, parse_birth_date
 from handlers.base import Context
 
-MAX_AGE_YEARS = 120
 TITLES = frozenset({
     "นาย", "นาง", "นางสาว", "น.ส.", "นส.", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง",
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss",
@@ -21,19 +23,18 @@ TITLES = frozenset({
 # Titles that people type glued to the name. "นาย" and "นาง" are left out: นายิกา and นางนวล are
 # given names, and a committee can tidy a stray title where a wrong cut would lose a name.
 GLUED_TITLES = ("นางสาว", "เด็กชาย", "เด็กหญิง", "น.ส.", "นส.", "ด.ช.", "ด.ญ.")
-_NUMERIC_DATE = re.compile(r"\d{1,4}\s*[/\-.\s]\s*\d{1,2}\s*[/\-.\s]\s*\d{1,4}")
+
+
+_ID_PROBLEMS = {ID_NOT_DIGITS: "register.id_not_digits", ID_LENGTH: "register.id_length",
+                ID_FIRST_DIGIT: "register.id_first_digit", ID_CHECKSUM: "register.id_checksum"}
 
 
 def read_national_id(ctx: Context, text: str) -> tuple[str | None, str]:
-    compact = re.sub(r"[\s\-.]", "", typed_value(text))  # "เลขบัตร 1-1017-... ค่ะ" too
-    if not re.fullmatch(r"[0-9]+", compact):
-        return None, ctx.t("register.id_not_digits")
-    if len(compact) != 13:
-        return None, ctx.t("register.id_length", count=len(compact))
-    digits = parse_national_id(compact)
-    if digits is None:
-        return None, ctx.t("register.id_checksum")
-    return digits, ""
+    """Typed alone or in a sentence ("เลขบัตร 3100600445635 ค่ะ"): see `domain.thai.read_national_id`."""
+    read = parse_id(text)
+    if read.digits is None:
+        return None, ctx.t(_ID_PROBLEMS[read.problem or ID_NOT_DIGITS], count=read.count)
+    return read.digits, ""
 
 
 def id_hash(ctx: Context, digits: str) -> str:
@@ -41,21 +42,36 @@ def id_hash(ctx: Context, digits: str) -> str:
 
 
 def read_birth_date(ctx: Context, text: str) -> tuple[date | None, str]:
-    parsed = parse_date(text)
-    if parsed.ambiguous:
-        return None, ctx.t("register.birth_two_digit_year")
-    born = parsed.value
-    if born is None:
-        if _NUMERIC_DATE.fullmatch(typed_value(text)):
-            return None, ctx.t("register.birth_no_such_date")
-        return None, ctx.t("register.birth_unreadable")
-    today = ctx.today
-    if born > today:
-        return None, ctx.t("register.birth_future", date=format_date(born, ctx.locale))
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    if age > MAX_AGE_YEARS:
-        return None, ctx.t("register.birth_too_old", date=format_date(born, ctx.locale), age=age)
-    return born, ""
+    """A birth date as people type it (`domain.thai_dates`), or the message naming what is wrong."""
+    read = parse_birth_date(text, ctx.today, "be" if ctx.locale == "th" else "ce")
+    if read.value is not None:
+        return read.value, ""
+    return None, _birth_problem(ctx, read)
+
+
+def _birth_problem(ctx: Context, read: BirthDate) -> str:
+    loc = ctx.locale
+    if read.problem == dates.NO_SUCH_DAY and read.month and read.year_ce:
+        return ctx.t("register.birth_no_such_date") + " " + ctx.t(
+            "register.birth_days_in_month", month=format_month(read.year_ce, read.month, loc),
+            days=read.days_in_month)
+    if read.problem == dates.NO_SUCH_MONTH:
+        return ctx.t("register.birth_no_such_date") + " " + ctx.t("register.birth_month_range",
+                                                                  month=read.month)
+    if read.problem == dates.NO_YEAR and read.day and read.month and 1 <= read.month <= 12:
+        try:
+            example = format_date(date(1967, read.month, read.day), loc)
+        except ValueError:
+            example = format_date(date(1967, 1, 15), loc)
+        return ctx.t("register.birth_no_year", example=example)
+    if read.problem == dates.FUTURE and read.year_ce and read.month and read.day:
+        return ctx.t("register.birth_future", date=format_date(date(read.year_ce, read.month, read.day), loc))
+    if read.problem == dates.TOO_OLD and read.year_ce and read.month and read.day:
+        return ctx.t("register.birth_too_old", age=read.age,
+                     date=format_date(date(read.year_ce, read.month, read.day), loc))
+    if read.problem == dates.RUN_TOGETHER:
+        return ctx.t("register.birth_run_together")
+    return ctx.t("register.birth_unreadable")
 
 
 def _is_name_word(word: str) -> bool:

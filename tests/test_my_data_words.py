@@ -80,7 +80,7 @@ def test_an_unfinished_registration_is_listed(driver, channel_db):
 def test_an_applicant_sees_applied_on_not_member_since(driver, channel_db):
     _member(channel_db, driver, status=MemberStatus.PENDING)
     driver.say("ข้อมูลของฉัน")
-    assert "ยื่นใบสมัครเมื่อ: 1 มีนาคม 2561" in driver.text
+    assert "วันที่สมัคร: 1 มีนาคม 2561" in driver.text
     assert "เป็นสมาชิกตั้งแต่" not in driver.text and "รออนุมัติ" in driver.text
     driver.press("lang:en")
     driver.say("my data")

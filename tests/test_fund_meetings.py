@@ -89,7 +89,7 @@ def test_meetings_of_own_fund_and_network_soonest_first_in_bangkok_time(db, chat
     first = _rows(chat.last[0])
     assert first["วันที่"] == "วันอังคารที่ 15 ธันวาคม 2569"
     assert first["เวลา"] == "09:30 น."
-    assert _rows(chat.last[1])["ผู้จัด"] == "เครือข่ายกองทุนจังหวัดภูเก็ต"
+    assert _rows(chat.last[1])["ผู้จัด"] == "เครือข่ายกองทุนสวัสดิการชุมชนจังหวัดภูเก็ต"
 
 
 def test_guest_sees_only_network_meetings(db, chat, clock):

@@ -7,6 +7,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
+from locales import relation_name
 from models import Beneficiary, FundIncome, IncomeSource
 from tests.factories import link_chat, make_fund, make_member
 
@@ -75,3 +78,14 @@ def test_english_my_data_reads_a_child_and_a_grandchild(driver, channel_db):
     assert "สมหญิง ใจดี (child)" in driver.text
     assert "สมศักดิ์ ใจดี (grandchild, nephew or niece)" in driver.text
     assert "(บุตร)" not in driver.text and "(son)" not in driver.text
+
+
+@pytest.mark.parametrize(("stored", "english"), [
+    ("สามี", "husband"), ("ภรรยา", "wife"), ("ภริยา", "wife"), ("บุตร", "child"), ("ลูก", "child"),
+    ("บิดา", "father"), ("พ่อ", "father"), ("มารดา", "mother"), ("แม่", "mother"), ("พี่", "sibling"),
+    ("น้อง", "sibling"), ("พี่น้อง", "sibling"), ("หลาน", "grandchild, nephew or niece"),
+    ("บุตรบุญธรรม", "adopted child"), (" ภรรยา ", "wife"),
+])
+def test_a_common_relation_reads_in_english_and_stays_thai_in_thai(stored, english):
+    assert relation_name("en", stored) == english
+    assert relation_name("th", stored) == stored.strip()

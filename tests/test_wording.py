@@ -8,9 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from locales import relation_name
-from models import Beneficiary, FundIncome, IncomeSource
+from models import Beneficiary, ExpenseKind, Fund, FundExpense, FundIncome, IncomeSource
 from tests.factories import link_chat, make_fund, make_member
 
 
@@ -89,3 +90,16 @@ def test_english_my_data_reads_a_child_and_a_grandchild(driver, channel_db):
 def test_a_common_relation_reads_in_english_and_stays_thai_in_thai(stored, english):
     assert relation_name("en", stored) == english
     assert relation_name("th", stored) == stored.strip()
+
+
+def test_one_benefit_paid_this_year_is_one_claim_in_english(driver, channel_db):
+    _linked(channel_db, driver, locale="en")
+    with channel_db() as s, s.begin():
+        fund_id = s.scalar(select(Fund.id))
+        s.add(FundExpense(fund_id=fund_id, kind=ExpenseKind.BENEFIT, amount=Decimal(1000),
+                          spent_on=date(2026, 3, 1)))
+    driver.press("fund")
+    assert "Benefits paid in 2026: 1 claim, 1,000 baht" in driver.text and "1 claims" not in driver.text
+    driver.press("lang:th")
+    driver.press("fund")
+    assert "จ่ายสวัสดิการปี 2569: 1 ราย รวม 1,000 บาท" in driver.text

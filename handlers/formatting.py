@@ -51,7 +51,7 @@ def format_duration(start: date, on: date, locale: str) -> str:
     """'8 ปี 8 เดือน', '1 ปี', '3 เดือน'; under a month 'ไม่ถึง 1 เดือน', not '0 เดือน'."""
     years, months = years_months(start, on)
     if not years and not months:
-        return translate(locale, "account.under_a_month")
+        return translate(locale, "common.under_a_month")  # "0 เดือน" reads as if nothing counted
     parts = []
     if years:
         parts.append(count_text(locale, "year", years))
@@ -93,7 +93,7 @@ def years_text(years: Decimal, locale: str) -> str:
 
 
 def describe_amount(rule: BenefitRule, locale: str) -> str:
-    """The benefit in plain words: 'คืนละ 200 บาท ไม่เกิน 600 บาทต่อครั้ง และ 1,000 บาทต่อปี'."""
+    """The benefit in plain words: 'คืนละ 200 บาท (ไม่เกินครั้งละ 600 บาท และไม่เกินปีละ 1,000 บาท)'."""
     t = lambda key, **kw: translate(locale, f"common.{key}", **kw)  # noqa: E731
     if rule.tiers:
         low = min(x.amount for x in rule.tiers)
@@ -116,7 +116,7 @@ def describe_amount(rule: BenefitRule, locale: str) -> str:
     if rule.min_years is not None:
         conditions.append(t("cond_min_years", years=years_text(rule.min_years, locale)))
     if conditions:
-        text += "\n" + t("conditions", conditions=", ".join(conditions))
+        text += "\n" + t("conditions", conditions=t("and").join(conditions))
     note = rule.note(locale)
     if note:
         text += "\n" + note

@@ -30,9 +30,10 @@ def fund_card(ctx: Context, fund: Fund) -> Card:
     rows.append(Row(ctx.t("fund.benefits_total"), baht(balance.benefits_paid, loc)))
     if balance.costs:
         rows.append(Row(ctx.t("fund.costs"), baht(balance.costs, loc)))
-    rows.append(Row(ctx.t("fund.benefits_this_year", year=_year(ctx)), ctx.t(
-        "fund.benefits_this_year_value", n=format_number(figures.claims_paid_this_year),
-        amount=baht(figures.benefits_this_year, loc))))
+    claims, paid = figures.claims_paid_this_year, baht(figures.benefits_this_year, loc)
+    rows.append(Row(ctx.t("fund.benefits_this_year", year=_year(ctx)),
+                    ctx.t("fund.benefits_this_year_one", amount=paid) if claims == 1 else
+                    ctx.t("fund.benefits_this_year_value", n=format_number(claims), amount=paid)))
     return Card(
         title=fund.name(loc),
         rows=tuple(rows),

@@ -66,7 +66,7 @@ def my_data(incoming: Incoming, ctx: Context) -> list[Reply]:
         Row(ctx.t("settings.national_id"), mask_national_id(member.national_id_last4)),
         Row(ctx.t("settings.birth_date"), format_date(member.birth_date, loc)),
         Row(ctx.t("settings.phone"), mask_phone(member.phone) if member.phone else "-"),
-        Row(ctx.t("account.applied" if member.status == MemberStatus.PENDING else "account.joined"),
+        Row(ctx.t("settings.applied" if member.status == MemberStatus.PENDING else "account.joined"),
             format_date(member.joined_on, loc)),
         Row(ctx.t("account.status"), ctx.t(f"common.status_{member.status.value}")),
         Row(ctx.t("settings.beneficiaries"),

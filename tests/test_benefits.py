@@ -28,7 +28,7 @@ def test_new_member_inside_waiting_period_sees_date_it_ends(db, chat):
     assert "ครั้งละ 1,000 บาท" in rows["คลอดบุตร"]
     assert "ใช้สิทธิ์ได้ตั้งแต่ 28 กุมภาพันธ์ 2570" in rows["คลอดบุตร"]
     assert "คืนละ 200 บาท" in rows["เจ็บป่วยนอนโรงพยาบาล"]
-    assert "ไม่เกิน 600 บาท ต่อครั้ง และ ไม่เกิน 1,000 บาท ต่อปี" in rows["เจ็บป่วยนอนโรงพยาบาล"]
+    assert "(ไม่เกินครั้งละ 600 บาท และไม่เกินปีละ 1,000 บาท)" in rows["เจ็บป่วยนอนโรงพยาบาล"]
     # Death: the first tier is reached at six months of membership (1 Mar 2027), after the wait.
     assert "ใช้สิทธิ์ได้ตั้งแต่ 1 มีนาคม 2570" in rows["เสียชีวิต"]
     assert "3,000 บาท ถึง 30,000 บาท" in rows["เสียชีวิต"]

@@ -100,7 +100,7 @@ def test_the_whole_flow_in_thai_and_the_job_writes_what_the_preview_said(driver,
     assert f"ผู้รับ {reach.audience} คน" in text
     assert f"ทาง LINE {reach.line} คน" in text and f"ทาง Telegram {reach.telegram} คน" in text
     assert f"ติดต่อไม่ได้ {reach.audience - reach.reachable} คน" in text
-    assert ("ทางหน้าจำลอง 1 คน" in text) == (driver.channel == "simulator")
+    assert ("ทางตัวจำลองแชต 1 คน" in text) == (driver.channel == "simulator")
     assert {"ส่งทดสอบถึงฉัน", "ส่งเลย", "ตั้งเวลาส่ง", "ยกเลิก"} <= set(driver.labels())
 
     driver.tap("ตั้งเวลาส่ง")

@@ -35,7 +35,7 @@ def test_rejecting_with_a_reason_tells_the_applicant_who_may_apply_again(driver,
     driver.tap("ไม่อนุมัติ 1")
     assert "ไม่อนุมัติใบสมัครของคุณสมหญิง รักดี เพราะเหตุใดคะ" in driver.text
     assert labels_of(driver) == ["ไม่ได้อาศัยในพื้นที่", "ข้อมูลไม่ครบ/ไม่ตรง", "สมัครซ้ำ",
-                                 "อื่นๆ (พิมพ์เอง)", "กลับไปรายการ", "ยกเลิก"]
+                                 "อื่น ๆ (พิมพ์เอง)", "กลับไปรายการ", "ยกเลิก"]
     assert_buttons_fit(driver)
     driver.tap("ไม่ได้อาศัยในพื้นที่")
     assert "ไม่อนุมัติใบสมัครนี้ไหมคะ" in driver.text
@@ -69,7 +69,7 @@ def test_another_reason_is_typed_and_told_as_typed_but_never_audited(driver, cm_
     driver.tap("ไม่อนุมัติ 1")
     driver.say("อะไรนะ")  # not a reason: say how, the reasons again
     assert "กดปุ่มเหตุผลด้านล่าง" in driver.text and "สมัครซ้ำ" in labels_of(driver)
-    driver.tap("อื่นๆ")
+    driver.tap("อื่น ๆ")
     assert "พิมพ์เหตุผลที่จะแจ้งผู้สมัคร" in driver.text
     driver.say("ก" * 301)
     assert "ยาวเกินไป" in driver.text and "301" in driver.text
@@ -111,7 +111,7 @@ def test_cancel_while_choosing_a_reason_changes_nothing(driver, cm_world, new_dr
     assert "หมดอายุ" in driver.text
     open_list(driver)
     driver.tap("ไม่อนุมัติ 1")
-    driver.tap("อื่นๆ")
+    driver.tap("อื่น ๆ")
     driver.tap("ยกเลิก")
     assert "ยกเลิกเรียบร้อยแล้ว" in driver.text
     assert application_of(channel_db, person).status == MemberStatus.PENDING

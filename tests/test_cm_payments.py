@@ -117,7 +117,7 @@ def test_a_back_dated_payment_in_either_era_never_in_the_future(driver, cm_world
     driver.say("7012")
     driver.tap("1 เดือน")
     driver.tap("รับเงินวันอื่น")
-    assert "รับเงินวันที่เท่าไหร่" in driver.text
+    assert "รับเงินวันที่เท่าไรคะ" in driver.text
     driver.say("5/12/2569")
     assert "ยังมาไม่ถึง" in driver.text
     driver.say("พรุ่งนี้")

@@ -30,7 +30,8 @@ def test_the_committee_reads_the_fund_report_in_thai(driver, channel_db, cm_worl
     assert "ใบสมัครรอพิจารณา: 1 คน" in text and "เสียชีวิต: 1 คน" in text
     assert f"ค้างเงินสัจจะ: {arrears} คน รวม {format_baht(owed)}" in text
     assert f"เงินกองทุนคงเหลือ: {format_baht(balance)}" in text
-    assert "สมทบจาก พอช.: 5,000 บาท" in text and "จ่ายสวัสดิการปี 2569: 1 ราย รวม 1,000 บาท" in text
+    assert "เงินสมทบจากสถาบันพัฒนาองค์กรชุมชน (พอช.): 5,000 บาท" in text
+    assert "จ่ายสวัสดิการปี 2569: 1 ราย รวม 1,000 บาท" in text
     assert "ส่งไม่สำเร็จ: 2 ข้อความ" in text and "รอโควตา LINE: 1 ข้อความ" in text
     assert "ใช้ไป 120 เหลือ 380 จาก 500 ข้อความ" in text
     assert {"รายชื่อผู้ค้าง", "ใกล้ขาดสมาชิกภาพ", "กลับเมนูกรรมการ"} <= set(driver.labels())

@@ -38,9 +38,9 @@ def test_fund_status_shows_members_coverage_balance_sources_and_benefits(db, cha
     assert rows["ครอบคลุมประชากร"] == "1.0% ของ 1,000 คน"
     # income 3,300 + 2,100 + 300 = 5,700; less 1,600 benefits and 100 costs
     assert rows["เงินกองทุนคงเหลือ"] == "4,000 บาท"
-    assert rows["รายรับจากสมาชิก"] == "3,300 บาท (57.9%)"
-    assert rows["สมทบจาก พอช."] == "2,100 บาท (36.8%)"
-    assert rows["สมทบจาก อปท."] == "300 บาท (5.3%)"
+    assert rows["เงินสัจจะจากสมาชิก"] == "3,300 บาท (57.9%)"
+    assert rows["เงินสมทบจากสถาบันพัฒนาองค์กรชุมชน (พอช.)"] == "2,100 บาท (36.8%)"
+    assert rows["เงินสมทบจากเทศบาล/อบต."] == "300 บาท (5.3%)"
     assert rows["จ่ายสวัสดิการปี 2569"] == "1 ราย รวม 1,000 บาท"
     assert rows["จ่ายสวัสดิการสะสม"] == "1,600 บาท"
 
@@ -89,7 +89,7 @@ def test_meetings_of_own_fund_and_network_soonest_first_in_bangkok_time(db, chat
     first = _rows(chat.last[0])
     assert first["วันที่"] == "วันอังคารที่ 15 ธันวาคม 2569"
     assert first["เวลา"] == "09:30 น."
-    assert _rows(chat.last[1])["ผู้จัด"] == "เครือข่ายกองทุนจังหวัดภูเก็ต"
+    assert _rows(chat.last[1])["ผู้จัด"] == "เครือข่ายกองทุนสวัสดิการชุมชนจังหวัดภูเก็ต"
 
 
 def test_guest_sees_only_network_meetings(db, chat, clock):

@@ -50,10 +50,10 @@ def test_a_reminder_at_nine_on_the_first_reaches_exactly_those_who_owe_once(jobs
     assert by_member[ids["two_chats"]].channel == "line"  # one chat: LINE first
     assert by_member[ids["line_blocked"]].channel == "telegram"  # LINE blocked: Telegram
     december = text_of(by_member[ids["owes_december"]])
-    assert "ธันวาคม 2569" in december and "30 บาท" in december and "ค่ะ" in december
+    assert "ธันวาคม 2569" in december and "ยอดที่ต้องชำระ 30 บาทนะคะ" in december
     assert "ชำระได้ที่ที่ทำการกองทุน" in december  # how to pay, the fund's own words
     behind = text_of(by_member[ids["one_behind"]])
-    assert "60 บาท" in behind and "ค้างชำระ 1 เดือน" in behind
+    assert "ยอดที่ต้องชำระ 60 บาทนะคะ" in behind and "ยอดที่ค้างจาก 1 เดือนก่อนหน้า" in behind
     assert "December 2026" in text_of(by_member[ids["english"]])
     row = by_member[ids["owes_december"]]
     assert row.key == f"dues:{ids['owes_december']}:2026-12:1"

@@ -62,7 +62,7 @@ def test_an_unlinked_chat_is_told_of_its_waiting_link_consent_and_failed_attempt
         s.add_all([LinkFailure(channel=driver.channel, id_hash=target, chat_account_id=account.id)
                    for _ in range(2)])
     driver.say("ข้อมูลของฉัน")
-    assert "คำขอเชื่อมกับข้อมูลสมาชิก ที่รอคณะกรรมการยืนยัน (ขอเมื่อ 29 พฤศจิกายน 2569)" in driver.text
+    assert "คำขอเชื่อมกับข้อมูลสมาชิกที่รอคณะกรรมการยืนยัน (ขอเมื่อ 29 พฤศจิกายน 2569)" in driver.text
     assert "การให้ความยินยอมเมื่อ 29 พฤศจิกายน 2569 (ฉบับเดือนพฤศจิกายน 2569)" in driver.text
     assert "การลองเชื่อมบัญชีที่ไม่สำเร็จ 2 ครั้ง" in driver.text
     assert "เท่านั้น" not in driver.text

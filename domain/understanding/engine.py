@@ -1,10 +1,11 @@
 """Which feature a member's words ask for: phrases found, scored per feature, the best one taken.
 
 Phrases are found exactly (Thai anywhere in the text without spaces, English as whole words) and
-with one or two letters wrong (rapidfuzz's Levenshtein distance against the text's words and runs of
-words, for phrases long enough that a wrong letter does not make another word). A phrase inside a
-longer one found does not count: "ยอด" is the member's account, "ยอดกองทุน" the fund's. Word sets
-("กองทุน" with "เท่าไหร่") and cues ("ของฉัน") tip the balance. When the two best features score
+with one or two letters wrong (rapidfuzz's Levenshtein distance against English words and against
+stretches of Thai from a word's start, for phrases long enough that a wrong letter does not make
+another word). A phrase inside a longer one found does not count: "ยอด" is the member's account,
+"ยอดกองทุน" the fund's. Some words stand for a phrase in context ("ทุน" with "ลูก" is a scholarship).
+Word sets ("กองทุน" with "เท่าไหร่") and cues ("ของฉัน") tip the balance. When the two best features score
 close, the answer is UNSURE with both: the member chooses with a button.
 """
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.understanding import UNKNOWN, understand
+from domain.understanding import UNKNOWN, BenefitWords, understand
 from tests.understanding_corpus import (
     CORPUS,
     HOLDOUT,
@@ -126,3 +126,8 @@ def test_linking_the_chat_to_the_member_is_registering(text):
 
 def test_unlinking_stays_deleting():
     assert got("เลิกเชื่อมไลน์") == "deletedata"
+
+
+def test_a_funds_long_own_word_with_a_typo_still_names_its_benefit():
+    own = (BenefitWords("boat", ("เรือประมงเสียหายจากพายุกลางทะเล",)),)
+    assert got("เรือประมงเสียหายจากพายุกลางทเล เบิกได้ไหม", own) == "benefit:boat"

@@ -38,7 +38,6 @@ CLOSE = 0.8  # the runner-up within this share of the best: ask, do not guess
 CLOSE_WITH_AND = 0.5  # ... or within this share when the words join two asks ("ยอดกับประชุม")
 _AND = re.compile(r"กับ|และ|แล้วก็|รวมถึง|(?<![a-z])(?:and|or)(?![a-z])|หรือ(?!ยัง)")
 MIN_STRETCH = 5  # letters of text compared with phrases for a typo: shorter ones make other words
-MAX_STRETCH = 24  # ... and at most (the longest phrase with a typo, and two letters over)
 NEVER_ASKED = ("cancel", "menu")
 WEAK = WEIGHTS["weak"]  # offered as a choice they would only get in the way
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
@@ -62,6 +61,7 @@ class _Compiled:
     thai: tuple[Phrase, ...]
     thai_by_text: dict[str, tuple[Phrase, ...]]  # for the phrases a word stands for (lexicon `imply`)
     fuzzy_thai: dict[tuple[str, int], tuple[tuple[Phrase, ...], tuple[str, ...]]]  # see _by_start
+    longest_stretch: int  # the longest phrase with a typo, and the letters it may have over
     english: tuple[tuple[Phrase, re.Pattern[str]], ...]
     fuzzy_english: tuple[Phrase, ...]
     fuzzy_english_texts: tuple[str, ...]
@@ -88,7 +88,8 @@ def _compile(benefits: tuple[BenefitWords, ...]) -> _Compiled:
     by_text: dict[str, list[Phrase]] = defaultdict(list)
     for p in thai:
         by_text[p.text].append(p)
-    compiled = _Compiled(phrases, thai, {k: tuple(v) for k, v in by_text.items()}, fuzzy_thai, english,
+    compiled = _Compiled(phrases, thai, {k: tuple(v) for k, v in by_text.items()}, fuzzy_thai,
+                         max((size for _, size in fuzzy_thai), default=0), english,
                          fuzzy_english, tuple(p.text for p in fuzzy_english),
                          {f: i for i, f in enumerate(dict.fromkeys(p.feature for p in phrases))})
     if len(_compiled_cache) > 256:  # funds come and go: never grow without bound
@@ -146,7 +147,7 @@ def _fuzzy_thai(compiled: _Compiled, text: str, words: Sequence[W.Word]) -> list
     best: dict[tuple[str, str, int], tuple[int, int, Match]] = {}
     for word in words:
         start = word.start
-        for end in range(start + MIN_STRETCH, min(start + MAX_STRETCH, len(text)) + 1):
+        for end in range(start + MIN_STRETCH, min(start + compiled.longest_stretch, len(text)) + 1):
             stretch = text[start:end]
             found = compiled.fuzzy_thai.get((stretch[0], len(stretch)))
             if found is None or not _THAI.search(stretch):

@@ -97,6 +97,24 @@ def test_unsure_between_two_benefits_names_them(linked, chat):
     assert titles(chat) == [th("benefits.title", fund="กองทุนทดสอบ PAKHLOK")]
 
 
+@pytest.mark.parametrize("text", ["นอนโรงหมอ ได้ตังไหม", "นอนโรงพยาบานเบิกได้ไหมคะ"])
+def test_regional_words_and_a_glued_typo_reach_the_hospital_benefit(linked, chat, text):
+    chat.say(text)
+    assert "เจ็บป่วยนอนโรงพยาบาล" in chat.text
+
+
+def test_which_account_to_transfer_to_is_answered_as_the_how_to_pay_button(linked, chat):
+    chat.say("โอนเข้าบัญชีไหนคะ")
+    typed = chat.text
+    chat.press(B.PAY_HOW)
+    assert typed == chat.text and typed != th("clarify.which")
+
+
+def test_linking_line_to_the_member_number_starts_registering(roster, chat):
+    chat.say("ผูกไลน์กับเลขสมาชิก")
+    assert {B.REG_LINK, B.REG_APPLY} <= set(data(chat))
+
+
 def test_in_a_dialog_the_words_are_the_dialogs(linked, chat):
     chat.say("ลบข้อมูลของฉัน")
     chat.say("ขอบคุณค่ะ")  # not small talk: the deletion asks again or ends, never chatters
@@ -112,6 +130,15 @@ def test_line_member_reaches_the_right_card_in_everyday_words(line_member, line_
     assert "เทศบาลตำบลป่าคลอก" in line_user.text and th("account.title") not in line_user.text
     line_user.say("เช็คยอดดดด")
     assert th("account.title") in line_user.text
+
+
+def test_line_member_in_the_reviewers_words(line_member, line_user):
+    line_user.say("นอนโรงหมอ ได้ตังไหม")
+    assert "เจ็บป่วยนอนโรงพยาบาล" in line_user.text
+    line_user.say("โอนเข้าบัญชีไหน")
+    typed = line_user.text
+    line_user.press(B.PAY_HOW)
+    assert typed == line_user.text and typed != th("clarify.which")
 
 
 def test_line_small_talk_and_sticker(line_member, line_user):

@@ -13,6 +13,10 @@ from domain.understanding import BenefitWords, Understood, understand
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "understanding.tsv"
 HOLDOUT = ROOT / "tests" / "corpus" / "understanding_holdout.tsv"  # never tuned against
+HOLDOUT_FIRST_TRY = (39, 45)  # its misses were then copied into the corpus and the engine fixed
+# A Thai reviewer's phrasings, written without seeing the lexicon: first try 92.7% (139/150).
+REVIEW = ROOT / "tests" / "corpus" / "understanding_review.tsv"
+REVIEW_FIRST_TRY = (139, 150)
 EXAMPLE_RULES = ROOT / "bot" / "demo_data" / "fund_rules_example.toml"
 
 

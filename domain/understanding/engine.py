@@ -1,10 +1,11 @@
 """Which feature a member's words ask for: phrases found, scored per feature, the best one taken.
 
 Phrases are found exactly (Thai anywhere in the text without spaces, English as whole words) and
-with one or two letters wrong (rapidfuzz's Levenshtein distance against the text's words and runs of
-words, for phrases long enough that a wrong letter does not make another word). A phrase inside a
-longer one found does not count: "ยอด" is the member's account, "ยอดกองทุน" the fund's. Word sets
-("กองทุน" with "เท่าไหร่") and cues ("ของฉัน") tip the balance. When the two best features score
+with one or two letters wrong (rapidfuzz's Levenshtein distance against English words and against
+stretches of Thai from a word's start, for phrases long enough that a wrong letter does not make
+another word). A phrase inside a longer one found does not count: "ยอด" is the member's account,
+"ยอดกองทุน" the fund's. Some words stand for a phrase in context ("ทุน" with "ลูก" is a scholarship).
+Word sets ("กองทุน" with "เท่าไหร่") and cues ("ของฉัน") tip the balance. When the two best features score
 close, the answer is UNSURE with both: the member chooses with a button.
 """
 
@@ -36,7 +37,7 @@ FUZZY_FACTOR = 0.8  # a phrase found with a wrong letter counts a little less th
 CLOSE = 0.8  # the runner-up within this share of the best: ask, do not guess
 CLOSE_WITH_AND = 0.5  # ... or within this share when the words join two asks ("ยอดกับประชุม")
 _AND = re.compile(r"กับ|และ|แล้วก็|รวมถึง|(?<![a-z])(?:and|or)(?![a-z])|หรือ(?!ยัง)")
-MAX_RUN = 4  # words joined into one candidate for a phrase with a typo
+MIN_STRETCH = 5  # letters of text compared with phrases for a typo: shorter ones make other words
 NEVER_ASKED = ("cancel", "menu")
 WEAK = WEIGHTS["weak"]  # offered as a choice they would only get in the way
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
@@ -51,14 +52,16 @@ class Match:
     end: int
     weight: float
     spaced: bool  # positions in the spaced text (English), else in the compact text
+    fuzzy: bool = False  # found with a typo
 
 
 @dataclass(frozen=True)
 class _Compiled:
     phrases: tuple[Phrase, ...]
     thai: tuple[Phrase, ...]
-    fuzzy_thai: tuple[Phrase, ...]
-    fuzzy_thai_texts: tuple[str, ...]
+    thai_by_text: dict[str, tuple[Phrase, ...]]  # for the phrases a word stands for (lexicon `imply`)
+    fuzzy_thai: dict[tuple[str, int], tuple[tuple[Phrase, ...], tuple[str, ...]]]  # see _by_start
+    longest_stretch: int  # the longest phrase with a typo, and the letters it may have over
     english: tuple[tuple[Phrase, re.Pattern[str]], ...]
     fuzzy_english: tuple[Phrase, ...]
     fuzzy_english_texts: tuple[str, ...]
@@ -79,10 +82,14 @@ def _compile(benefits: tuple[BenefitWords, ...]) -> _Compiled:
         return found
     phrases = with_benefits(benefits)
     thai = tuple(p for p in phrases if not p.ascii)
-    fuzzy_thai = tuple(p for p in thai if p.fuzzy_distance)
+    fuzzy_thai = _by_start(tuple(p for p in thai if p.fuzzy_distance))
     english = tuple((p, _word_pattern(p.text)) for p in phrases if p.ascii)
     fuzzy_english = tuple(p for p in phrases if p.ascii and p.fuzzy_distance and " " not in p.text)
-    compiled = _Compiled(phrases, thai, fuzzy_thai, tuple(p.text for p in fuzzy_thai), english,
+    by_text: dict[str, list[Phrase]] = defaultdict(list)
+    for p in thai:
+        by_text[p.text].append(p)
+    compiled = _Compiled(phrases, thai, {k: tuple(v) for k, v in by_text.items()}, fuzzy_thai,
+                         max((size for _, size in fuzzy_thai), default=0), english,
                          fuzzy_english, tuple(p.text for p in fuzzy_english),
                          {f: i for i, f in enumerate(dict.fromkeys(p.feature for p in phrases))})
     if len(_compiled_cache) > 256:  # funds come and go: never grow without bound
@@ -106,6 +113,17 @@ def _exact(compiled: _Compiled, spaced: str, text: str, has_ascii: bool) -> list
     return found
 
 
+def _by_start(phrases: Sequence[Phrase]) -> dict[tuple[str, int], tuple[tuple[Phrase, ...], tuple[str, ...]]]:
+    """The phrases a stretch of text might be with a typo, by its first letter and its length: a
+    stretch is compared only with phrases it could be within their distance."""
+    index: dict[tuple[str, int], list[Phrase]] = defaultdict(list)
+    for p in phrases:
+        d = p.fuzzy_distance
+        for size in range(max(len(p.text) - d, MIN_STRETCH), len(p.text) + d + 1):
+            index[(p.text[0], size)].append(p)
+    return {k: (tuple(v), tuple(p.text for p in v)) for k, v in index.items()}
+
+
 def _fuzzy(choices: Sequence[Phrase], texts: Sequence[str], candidates: list[tuple[str, int, int]],
            spaced: bool) -> list[Match]:
     found: list[Match] = []
@@ -117,18 +135,36 @@ def _fuzzy(choices: Sequence[Phrase], texts: Sequence[str], candidates: list[tup
             phrase = choices[index]
             if 0 < distance <= phrase.fuzzy_distance and candidate[0] == phrase.text[0]:
                 found.append(Match(phrase.feature, phrase.text, start, end, phrase.weight * FUZZY_FACTOR,
-                                   spaced))
+                                   spaced, True))
     return found
 
 
-def _runs(words: Sequence[W.Word]) -> list[tuple[str, int, int]]:
-    runs = []
-    for i in range(len(words)):
-        for j in range(i + 1, min(i + MAX_RUN, len(words)) + 1):
-            text = "".join(w.text for w in words[i:j])
-            if len(text) >= 5 and _THAI.search(text):
-                runs.append((text, words[i].start, words[j - 1].end))
-    return runs
+def _fuzzy_thai(compiled: _Compiled, text: str, words: Sequence[W.Word]) -> list[Match]:
+    """Thai phrases with a typo, in stretches of the text from the start of a word. Not only runs of
+    whole words: a misspelt word is cut wrongly by the dictionary, its end glued to the next word
+    ("นอนโรงพยาบานเบิก" is "นอนโรง|พ|ยา|บานเบิก"), so the stretch may end inside a word. For each
+    phrase and start, the closest stretch counts (the shortest of those as close)."""
+    best: dict[tuple[str, str, int], tuple[int, int, Match]] = {}
+    for word in words:
+        start = word.start
+        for end in range(start + MIN_STRETCH, min(start + compiled.longest_stretch, len(text)) + 1):
+            stretch = text[start:end]
+            found = compiled.fuzzy_thai.get((stretch[0], len(stretch)))
+            if found is None or not _THAI.search(stretch):
+                continue
+            choices, texts = found
+            for _, distance, index in process.extract(stretch, texts, scorer=OSA.distance,
+                                                      score_cutoff=2, limit=None):
+                phrase = choices[index]
+                # Typed right somewhere, it is found as it is ("สัจจะ" is not "สัจจะท" with a typo).
+                if not 0 < distance <= phrase.fuzzy_distance or phrase.text in text:
+                    continue
+                key = (phrase.feature, phrase.text, start)
+                rank = (distance, abs(len(stretch) - len(phrase.text)))
+                if key not in best or rank < best[key][:2]:
+                    best[key] = (*rank, Match(phrase.feature, phrase.text, start, end,
+                                              phrase.weight * FUZZY_FACTOR, False, True))
+    return [m for _, _, m in best.values()]
 
 
 def _outermost(matches: list[Match]) -> list[Match]:
@@ -137,6 +173,9 @@ def _outermost(matches: list[Match]) -> list[Match]:
     typo counts only where no phrase typed right is partly on the same letters."""
     def beats(o: Match, m: Match) -> bool:
         if o is m or o.spaced != m.spaced or o.end <= m.start or m.end <= o.start:
+            return False
+        if o.fuzzy and not m.fuzzy:
+            # A guess at a typo never hides what is typed right: "จ่ายถึงไหน" is not "จ่ายที่ไหน".
             return False
         if o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start):
             return True  # inside
@@ -183,6 +222,19 @@ def _free(span: Span, feature: str, kept: Sequence[Match]) -> bool:
                    and m.end - m.start > end - start for m in kept)
 
 
+def _implied(lexicon: Lexicon, compiled: _Compiled, places: dict[str, list[Span]]) -> list[Match]:
+    """A word that stands for a phrase when another word says so: "ทุน" with "ลูก" or "ม." is
+    "ทุนการศึกษา", found where the word is (never inside another word: "กองทุน" is one)."""
+    found: list[Match] = []
+    for word, means, context in lexicon.implied:
+        if word not in places or not any(c in places for c in context):
+            continue
+        for phrase in compiled.thai_by_text.get(means, ()):
+            found += [Match(phrase.feature, phrase.text, start, end, phrase.weight, spaced)
+                      for start, end, spaced in places[word]]
+    return found
+
+
 def _scores(lexicon: Lexicon, compiled: _Compiled, spaced: str) -> dict[str, float]:
     text = compact(spaced)
     scores: dict[str, float] = defaultdict(float)
@@ -197,15 +249,16 @@ def _scores(lexicon: Lexicon, compiled: _Compiled, spaced: str) -> dict[str, flo
     matches = _exact(compiled, spaced, text, has_ascii)
     tokens = W.tokens(spaced) if has_thai else ()
     if has_thai:
-        matches += _fuzzy(compiled.fuzzy_thai, compiled.fuzzy_thai_texts, _runs(tokens), False)
+        matches += _fuzzy_thai(compiled, text, tokens)
     ascii_spans = [(m.group(), m.start(), m.end()) for m in _ASCII_WORD.finditer(spaced)]
     if has_ascii:
         long_words = [c for c in ascii_spans if len(c[0]) >= 5]
         matches += _fuzzy(compiled.fuzzy_english, compiled.fuzzy_english_texts, long_words, True)
+    places = _places(tokens, ascii_spans)
+    matches += _implied(lexicon, compiled, places)
     kept = _outermost(matches)
     for m in kept:
         scores[m.feature] += m.weight
-    places = _places(tokens, ascii_spans)
     ascii_words = {c[0] for c in ascii_spans}
     for feature, word_set in lexicon.word_sets:
         if all(any(_free(p, feature, kept) for p in places.get(w, ())) for w in word_set):

@@ -46,6 +46,7 @@ class Lexicon:
     whole: dict[str, str] = field(hash=False)  # whole message -> feature
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     spellings: dict[re.Pattern[str], str] = field(hash=False)
+    implied: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (word, phrase it means, with any of)
 
     @property
     def features(self) -> frozenset[str]:
@@ -69,6 +70,12 @@ def _phrase(feature: str, raw: str, weight: float, spellings: dict[re.Pattern[st
 def static() -> Lexicon:
     data = tomllib.loads(PATH.read_text(encoding="utf-8"))
     spellings = {re.compile(k): v for k, v in data.pop("spelling").items()}
+
+    def words(raw: str) -> str:
+        return compact(normalise(raw, spellings))
+
+    implied = tuple((words(i["word"]), words(i["means"]), tuple(words(w) for w in i["with"]))
+                    for i in data.pop("imply", ()))
     phrases: list[Phrase] = []
     word_sets: list[tuple[str, tuple[str, ...]]] = []
     cues: list[tuple[str, str]] = []
@@ -87,7 +94,7 @@ def static() -> Lexicon:
         for raw in table.get("whole", ()):
             whole[compact(normalise(raw, spellings))] = feature
         patterns += [(feature, re.compile(p)) for p in table.get("patterns", ())]
-    return Lexicon(tuple(phrases), tuple(word_sets), tuple(cues), whole, tuple(patterns), spellings)
+    return Lexicon(tuple(phrases), tuple(word_sets), tuple(cues), whole, tuple(patterns), spellings, implied)
 
 
 @lru_cache(maxsize=256)

@@ -12,6 +12,7 @@ from bot.channels.webhook import MAX_ANY_BODY
 from bot.config import Config
 from bot.core import Core
 from bot.log_privacy import configure_logging
+from domain.understanding import words as understanding_words
 from messaging.sender import Sender
 
 
@@ -24,6 +25,8 @@ def create_app(config: Config | None = None, clock: Callable[[], datetime] | Non
     app.config["MAX_CONTENT_LENGTH"] = MAX_ANY_BODY + 1
     core = Core(config, clock=clock)
     app.extensions["kongtun"] = core
+    # The Thai dictionary takes about half a second to load: at start-up, not at a member's message.
+    understanding_words.warm()
 
     @app.get("/healthz")
     def healthz():

@@ -3,6 +3,7 @@ member stands and why, the yearly allowance left, how to claim and the documents
 
 from __future__ import annotations
 
+from domain.benefits import Eligibility
 from handlers import buttons as B
 from handlers.base import Card, Context, Incoming, Reply, Row, Text, handles
 from handlers.benefit_view import Standing, load_standing, status_text
@@ -26,7 +27,9 @@ def _rows(ctx: Context, standing: Standing, rule: BenefitRule) -> list[Row]:
         rows.append(Row("", ctx.t("benefits.one_conditions", conditions=joined)))
     rows.append(Row("", status_text(ctx, standing, rule, short=False)))
     allowance = standing.allowances.get(rule.code)
-    if allowance is not None and not standing.ended:
+    # What is left of a year's cap matters to one who can claim now; before that it would read as
+    # a promise for a year the member may not reach.
+    if allowance is not None and standing.verdicts[rule.code].status == Eligibility.ELIGIBLE:
         if allowance.used:
             rows.append(Row("", ctx.t("benefits.one_used", used=baht(allowance.used, loc),
                                       cap=baht(allowance.cap, loc), left=baht(allowance.left, loc))))

@@ -153,10 +153,10 @@ def status_text(ctx: Context, standing: Standing, rule: BenefitRule, *, short: b
         reason = reason_text(ctx, standing, rule, verdict.reason)
         if key in _ENDED:  # for a membership that ended the right ended too: not a "not yet"
             text = ctx.t("benefits.ended") if short else ctx.t("benefits.one_rights_ended", reason=reason)
-        elif short and key != "too_old":
-            text = ctx.t("benefits.not_yet")
-        else:  # too old is this benefit's own reason: said on its line
-            text = ctx.t("benefits.not_applicable" if short else "benefits.one_not_applicable", reason=reason)
+        elif key == "too_old":  # this benefit's own reason, and no "not yet": said on its line
+            text = ctx.t("benefits.not_eligible" if short else "benefits.one_not_eligible", reason=reason)
+        else:  # a pending application: the list's footer says why, once
+            text = ctx.t("benefits.not_yet") if short else ctx.t("benefits.one_not_yet", reason=reason)
     if verdict.next_tier_on is not None and verdict.next_tier_amount is not None:
         text += "\n" + ctx.t("benefits.next_tier", date=format_date(verdict.next_tier_on, loc),
                              amount=baht(verdict.next_tier_amount, loc))

@@ -106,7 +106,7 @@ def test_pending_applicant_is_told_not_yet_and_why_once(db, chat):
     rows = _rows(chat)
     assert all(value.endswith("— ยังใช้สิทธิ์ไม่ได้") for value in rows.values())
     assert chat.text.count("รอคณะกรรมการอนุมัติ") == 1
-    assert "ใบสมัครของท่านรอคณะกรรมการอนุมัติก่อนค่ะ" in _card(chat)["footer"]
+    assert "ใบสมัครของท่านรอคณะกรรมการอนุมัติอยู่ค่ะ" in _card(chat)["footer"]
 
 
 def test_claims_are_listed_with_status(db, chat):
@@ -134,7 +134,7 @@ def test_one_button_per_benefit_opens_that_benefit(db, chat):
     _setup(db, joined_on=date(2018, 3, 1), months_paid=105)
     chat.press(B.BENEFITS)
     details = chat.last[1]
-    assert "กดที่ชื่อได้เลยค่ะ" in details["text"]
+    assert "กดที่ชื่อสวัสดิการได้เลยค่ะ" in details["text"]
     buttons = {b["label"]: b["postback"] for b in details["buttons"]}
     assert buttons == {"คลอดบุตร": "bn:birth", "เจ็บป่วยนอนโรงพยาบาล": "bn:hospital", "เสียชีวิต": "bn:death",
                        "ผู้สูงอายุ": "bn:elderly", "ทุนการศึกษาบุตร": "bn:scholarship",
@@ -192,3 +192,23 @@ def test_line_the_list_and_its_buttons(line_app, line_user):
 def test_line_a_lapsed_member_is_told_once_why(line_member, line_user):
     line_user.press(B.BENEFITS)  # สมชาย paid 24 months from January 2020: lapsed long ago
     assert line_user.text.count("ขาดส่งเงินสัจจะ") == 1 and "สิทธิ์นี้สิ้นสุดแล้ว" in line_user.text
+
+
+def test_an_age_limit_is_the_benefits_own_reason_on_its_line(db, chat):
+    with db() as s, s.begin():
+        fund = make_fund(s)
+        next(r for r in fund.benefits if r.code == "scholarship").max_age = 65
+        member = make_member(s, fund, joined_on=date(2018, 3, 1), months_paid=105,
+                             birth_date=date(1950, 1, 1))
+        link_chat(s, "U-test-1", member)
+    chat.press(B.BENEFITS)
+    assert _rows(chat)["ทุนการศึกษาบุตร"].endswith("— ใช้สิทธิ์นี้ไม่ได้: อายุเกิน 65 ปี")
+    chat.press("bn:scholarship")
+    assert "— ท่านใช้สิทธิ์นี้ไม่ได้ค่ะ เพราะอายุเกิน 65 ปี" in chat.text and "ยังใช้" not in chat.text
+
+
+def test_dues_in_arrears_are_a_caveat_said_once(db, chat):
+    _setup(db, joined_on=date(2018, 3, 1), months_paid=102)  # paid through August: Sep and Oct behind
+    chat.press(B.BENEFITS)
+    assert _card(chat)["footer"] == "⚠️ ตอนนี้ท่านค้างส่งเงินสัจจะ 2 เดือน กรุณาชำระเพื่อรักษาสิทธิ์นะคะ"
+    assert chat.text.count("ค้างส่งเงินสัจจะ") == 1

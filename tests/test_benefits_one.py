@@ -118,7 +118,7 @@ def test_scholarship_note_is_a_condition(db, chat):
 def test_lapsed_member_is_told_the_right_ended_and_why(db, chat):
     _setup(db, joined_on=date(2018, 3, 1), months_paid=100)  # three months unpaid: lapsed
     chat.press(B.BENEFIT_ONE + "hospital")
-    assert "— สิทธิ์นี้สิ้นสุดแล้วค่ะ เพราะสมาชิกภาพสิ้นสุดเพราะขาดส่งเงินสัจจะ" in chat.text
+    assert "— สิทธิ์นี้สิ้นสุดแล้วค่ะ เพราะสมาชิกภาพสิ้นสุดจากการขาดส่งเงินสัจจะ" in chat.text
     assert "📊" not in chat.text  # no allowance for a right that ended
 
 

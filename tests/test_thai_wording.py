@@ -44,7 +44,7 @@ def test_an_applicant_is_still_told_not_yet(driver, channel_db):
     _member(channel_db, driver, status=MemberStatus.PENDING, member_no=None)
     driver.press("ben")
     assert "— ยังใช้สิทธิ์ไม่ได้" in driver.text
-    assert "ใบสมัครของท่านรอคณะกรรมการอนุมัติก่อนค่ะ" in driver.text
+    assert "ใบสมัครของท่านรอคณะกรรมการอนุมัติอยู่ค่ะ" in driver.text
     assert "สิ้นสุด" not in driver.text
     driver.press("bn:birth")
     assert "ท่านยังใช้สิทธิ์นี้ไม่ได้ค่ะ เพราะใบสมัครรอคณะกรรมการอนุมัติก่อน" in driver.text

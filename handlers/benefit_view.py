@@ -93,8 +93,7 @@ def load_standing(ctx: Context, member: Member) -> Standing:
 
 def reason_text(ctx: Context, standing: Standing, rule: BenefitRule, reason: str | None) -> str:
     """Why (or until when) in words, with the rule's own figures: 'เมื่ออายุครบ 60 ปี'."""
-    if reason == "not_member":
-        reason = _NOT_ACTIVE_REASON.get(standing.member.status, reason)
+    reason = _reason_key(standing, reason)
     if reason == "waiting":
         days = rule.waiting_days if rule.waiting_days is not None else standing.fund.waiting_days
         return ctx.t("benefits.reason_waiting", days=days)
@@ -110,8 +109,8 @@ def reason_text(ctx: Context, standing: Standing, rule: BenefitRule, reason: str
     return ctx.t(f"benefits.reason_{reason}")
 
 
-def _reason_key(standing: Standing, verdict: Verdict) -> str | None:
-    reason = verdict.reason
+def _reason_key(standing: Standing, reason: str | None) -> str | None:
+    """The verdict's reason, told apart for a member not active on the roster (pending, ended)."""
     if reason == "not_member":
         return _NOT_ACTIVE_REASON.get(standing.member.status, reason)
     return reason
@@ -149,7 +148,7 @@ def status_text(ctx: Context, standing: Standing, rule: BenefitRule, *, short: b
             if rule.tiers and amount:
                 text += " " + ctx.t("benefits.amount_then", amount=amount)
     else:
-        key = _reason_key(standing, verdict)
+        key = _reason_key(standing, verdict.reason)
         reason = reason_text(ctx, standing, rule, verdict.reason)
         if key in _ENDED:  # for a membership that ended the right ended too: not a "not yet"
             text = ctx.t("benefits.ended") if short else ctx.t("benefits.one_rights_ended", reason=reason)

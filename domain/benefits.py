@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -111,3 +112,48 @@ def evaluate(
                        next_tier_amount=next_amount)
     return Verdict(Eligibility.FROM_DATE, from_date=from_date, amount=amount, reason=reason,
                    next_tier_on=next_on, next_tier_amount=next_amount)
+
+
+# Benefits that protect rather than pay the member: told as cover in force ("คุ้มครองแล้ว"), never
+# as something the member can claim now. Rule codes are the fund's own; "death" is the one the
+# funds' tables use for the benefit paid to the named beneficiary.
+PROTECTION_CODES = frozenset({"death"})
+
+
+def is_protection(rule: Rule) -> bool:
+    return rule.code in PROTECTION_CODES
+
+
+def used_in_year(claims: Iterable[tuple[date, Decimal]], year: int) -> Decimal:
+    """What the claims `(event_on, amount)` whose event falls in calendar `year` add up to."""
+    return sum((amount for on, amount in claims if on.year == year), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """A yearly cap and what is left of it."""
+
+    cap: Decimal
+    used: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return max(self.cap - self.used, Decimal(0))
+
+
+def yearly_allowance(rule: Rule, claims: Iterable[tuple[date, Decimal]], year: int) -> Allowance | None:
+    """The rule's yearly cap against this member's claims of that year; None without a cap."""
+    if rule.max_per_year is None:
+        return None
+    return Allowance(rule.max_per_year, used_in_year(claims, year))
+
+
+def shared_wait_start(joined_on: date, fund_waiting_days: int) -> date:
+    """The day the fund's own waiting period ends: one date the benefits list tells once."""
+    return joined_on + timedelta(days=fund_waiting_days)
+
+
+def waits_only_for_fund(verdict: Verdict, joined_on: date, fund_waiting_days: int) -> bool:
+    """Whether the benefit is not yet available only because of the fund's waiting period."""
+    return (verdict.status == Eligibility.FROM_DATE and verdict.reason == "waiting"
+            and verdict.from_date == shared_wait_start(joined_on, fund_waiting_days))

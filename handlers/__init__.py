@@ -2,6 +2,7 @@
 
 from handlers import (
     account,
+    benefit_one,
     benefits,
     clarify,
     committee,
@@ -17,5 +18,5 @@ from handlers import (
     smalltalk,
 )
 
-MODULES = [menu, *register.MODULES, account, pay_now, history, paying, benefits, fund, meetings, settings,
-           notifications, *committee.MODULES, smalltalk, clarify]
+MODULES = [menu, *register.MODULES, account, pay_now, history, paying, benefits, benefit_one, fund, meetings,
+           settings, notifications, *committee.MODULES, smalltalk, clarify]

@@ -1,49 +1,63 @@
-"""Benefits: the fund's table in plain words, what this member can claim and from when."""
+"""Benefits: the fund's table as one short block per benefit (what it pays, where I stand), what
+the whole list shares said once in the footer, a button to open each benefit, and my claims."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from domain.benefits import Eligibility, evaluate
 from domain.thai import format_date
 from handlers import buttons as B
-from handlers.base import Card, Context, Incoming, Reply, Row, Text, handles
-from handlers.formatting import baht, count_text, describe_amount, to_rule
+from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, handles
+from handlers.benefit_view import Standing, load_standing, standing_notes, status_text
+from handlers.formatting import amount_text, baht, shorten
 from handlers.menu import require_member
-from handlers.queries import member_claims, member_dues
-from models import BenefitRule, MemberStatus
+from handlers.queries import member_claims
+from models import BenefitRule
 
-# Why nothing can be claimed, for a member who is not active on the roster.
-_NOT_ACTIVE_REASON = {
-    MemberStatus.PENDING: "pending",
-    MemberStatus.LAPSED: "lapsed",
-    MemberStatus.RESIGNED: "ended",
-    MemberStatus.DECEASED: "ended",
-}
+TELEGRAM_DATA = 64  # bytes of button data Telegram takes (LINE takes 300): a longer code gets no button
 
 
-def _verdict_text(ctx: Context, verdict, has_tiers: bool, status: MemberStatus) -> str:
+def benefit_label(rule: BenefitRule, locale: str) -> str:
+    """A button's label for one benefit, short enough for LINE's quick replies (20 characters):
+    "Death (paid to the named beneficiary)" is "Death"."""
+    return shorten(rule.name(locale).split(" (", 1)[0])
+
+
+def benefit_buttons(rules: list[BenefitRule], locale: str) -> tuple[Button, ...]:
+    return tuple(Button(benefit_label(r, locale), B.BENEFIT_ONE + r.code) for r in rules
+                 if len((B.BENEFIT_ONE + r.code).encode()) <= TELEGRAM_DATA)
+
+
+def list_replies(ctx: Context, standing: Standing) -> list[Reply]:
+    """The list itself (also what an unknown benefit is answered with, after an apology)."""
     loc = ctx.locale
-    reason = verdict.reason
-    if reason == "not_member":
-        reason = _NOT_ACTIVE_REASON.get(status, reason)
-    if verdict.status == Eligibility.ELIGIBLE:
-        text = ctx.t("benefits.eligible")
-        if has_tiers and verdict.amount is not None:
-            text += " " + ctx.t("benefits.amount_now", amount=baht(verdict.amount, loc))
-    elif verdict.status == Eligibility.FROM_DATE:
-        text = ctx.t("benefits.from_date", date=format_date(verdict.from_date, loc),
-                     reason=ctx.t(f"benefits.reason_{reason}"))
-        if has_tiers and verdict.amount is not None:
-            text += " " + ctx.t("benefits.amount_then", amount=baht(verdict.amount, loc))
-    else:  # for a membership that ended the right ended too: not a "not yet"
-        key = "benefits.rights_ended" if reason in ("lapsed", "ended") else "benefits.not_applicable"
-        text = ctx.t(key, reason=ctx.t(f"benefits.reason_{reason}"))
-    if verdict.next_tier_on is not None and verdict.next_tier_amount is not None:
-        text += "\n" + ctx.t("benefits.next_tier", date=format_date(verdict.next_tier_on, loc),
-                             amount=baht(verdict.next_tier_amount, loc))
-    return text
+    fund = standing.fund
+    rows = tuple(Row(r.name(loc), f"{amount_text(r, loc)}\n{status_text(ctx, standing, r, short=True)}")
+                 for r in standing.rules)
+    notes = standing_notes(ctx, standing)
+    replies: list[Reply] = [Card(
+        title=ctx.t("benefits.title", fund=fund.name(loc)),
+        rows=rows,
+        footer="\n".join(notes) or None,
+        alt_text=ctx.t("benefits.alt", fund=fund.name(loc)),
+    )]
+    # A message of its own: on LINE its buttons stay in the chat history as a bubble (only the last
+    # message's buttons are quick replies, which vanish), on Telegram an inline keyboard.
+    buttons = benefit_buttons(standing.rules, loc)
+    if buttons:
+        replies.append(Text(ctx.t("benefits.details"), buttons))
+
+    claims = member_claims(ctx.session, standing.member.id)
+    closing = (ctx.button("menu.btn_account", B.ACCOUNT), ctx.button("menu.btn_menu", B.MENU))
+    if claims:
+        names = {rule.code: rule.name(loc) for rule in standing.rules}
+        claim_rows = tuple(
+            Row(f"{format_date(c.submitted_on, loc, short=True)} {names.get(c.benefit_code, c.benefit_code)}",
+                f"{baht(c.amount, loc)} · {ctx.t('benefits.claim_' + c.status.value)}")
+            for c in claims
+        )
+        replies.append(Card(title=ctx.t("benefits.claims_title"), rows=claim_rows, buttons=closing))
+    else:
+        replies.append(Text(ctx.t("benefits.no_claims"), closing))
+    return replies
 
 
 @handles(postbacks=(B.BENEFITS,), intents=("benefits",))
@@ -51,54 +65,5 @@ def benefits(incoming: Incoming, ctx: Context) -> list[Reply]:
     refusal = require_member(incoming, ctx)
     if refusal:
         return refusal
-    member = ctx.member
-    assert member is not None
-    fund = member.fund
-    loc = ctx.locale
-    active = member.status == MemberStatus.ACTIVE
-    dues = member_dues(ctx.session, member, ctx.today) if active else None
-    lapsed = dues is not None and dues.lapsed
-
-    # The rules with their tiers in two queries, not one more per rule.
-    rules = list(ctx.session.scalars(
-        select(BenefitRule).where(BenefitRule.fund_id == fund.id)
-        .options(selectinload(BenefitRule.tiers)).order_by(BenefitRule.position)))
-    rows = []
-    for rule in rules:
-        verdict = evaluate(to_rule(rule), active=active, lapsed=lapsed, joined_on=member.joined_on,
-                           birth_date=member.birth_date, fund_waiting_days=fund.waiting_days,
-                           on=ctx.today)
-        value = describe_amount(rule, loc) + "\n" + _verdict_text(ctx, verdict, bool(rule.tiers),
-                                                                  member.status)
-        rows.append(Row(rule.name(loc), value))
-
-    notes = [ctx.t("benefits.how_to_claim")]
-    if lapsed or member.status in (MemberStatus.LAPSED, MemberStatus.RESIGNED, MemberStatus.DECEASED):
-        notes = [ctx.t("benefits.ended_note")]  # nothing to claim: say whom to ask
-    elif member.status == MemberStatus.PENDING:
-        notes.insert(0, ctx.t("benefits.pending_note"))
-    elif dues is not None and dues.arrears_months:
-        notes.insert(0, ctx.t("benefits.arrears_caveat",
-                                    months=count_text(loc, "month", dues.arrears_months)))
-    replies: list[Reply] = [Card(
-        title=ctx.t("benefits.title", fund=fund.name(loc)),
-        rows=tuple(rows),
-        footer="\n".join(notes),
-        alt_text=ctx.t("benefits.alt", fund=fund.name(loc)),
-    )]
-
-    claims = member_claims(ctx.session, member.id)
-    if claims:
-        names = {rule.code: rule.name(loc) for rule in rules}
-        claim_rows = tuple(
-            Row(f"{format_date(c.submitted_on, loc, short=True)} {names.get(c.benefit_code, c.benefit_code)}",
-                f"{baht(c.amount, loc)} · {ctx.t('benefits.claim_' + c.status.value)}")
-            for c in claims
-        )
-        replies.append(Card(title=ctx.t("benefits.claims_title"), rows=claim_rows,
-                            buttons=(ctx.button("menu.btn_account", B.ACCOUNT),
-                                     ctx.button("menu.btn_menu", B.MENU))))
-    else:
-        replies.append(Text(ctx.t("benefits.no_claims"),
-                            (ctx.button("menu.btn_account", B.ACCOUNT), ctx.button("menu.btn_menu", B.MENU))))
-    return replies
+    assert ctx.member is not None
+    return list_replies(ctx, load_standing(ctx, ctx.member))

@@ -92,22 +92,34 @@ def years_text(years: Decimal, locale: str) -> str:
     return count_text(locale, "year", months // 12)
 
 
-def describe_amount(rule: BenefitRule, locale: str) -> str:
-    """The benefit in plain words: 'คืนละ 200 บาท (ไม่เกินครั้งละ 600 บาท และไม่เกินปีละ 1,000 บาท)'."""
-    t = lambda key, **kw: translate(locale, f"common.{key}", **kw)  # noqa: E731
+def amount_text(rule: BenefitRule, locale: str) -> str:
+    """What the benefit pays with its caps: 'คืนละ 200 บาท ไม่เกินครั้งละ 600 บาท และไม่เกินปีละ 1,000 บาท'."""
+    t = lambda key, **kw: translate(locale, f"benefits.{key}", **kw)  # noqa: E731
     if rule.tiers:
         low = min(x.amount for x in rule.tiers)
         high = max(x.amount for x in rule.tiers)
-        text = t("tiered", low=baht(low, locale), high=baht(high, locale))
+        text = t("amount_tiered", low=baht(low, locale), high=baht(high, locale))
     else:
-        text = t(f"per_{rule.per}", amount=baht(rule.amount or 0, locale))
-    limits = []
+        text = t(f"amount_per_{rule.per}", amount=baht(rule.amount or 0, locale))
+    caps = []
     if rule.max_per_event is not None:
-        limits.append(t("max_per_event", amount=baht(rule.max_per_event, locale)))
+        caps.append(t("cap_per_event", amount=baht(rule.max_per_event, locale)))
     if rule.max_per_year is not None:
-        limits.append(t("max_per_year", amount=baht(rule.max_per_year, locale)))
-    if limits:
-        text += " " + t("limits", limits=t("and").join(limits))
+        caps.append(t("cap_per_year", amount=baht(rule.max_per_year, locale)))
+    if caps:
+        text += " " + t("and").join(caps)
+    return text
+
+
+def tier_lines(rule: BenefitRule, locale: str) -> list[str]:
+    """Each tier of a benefit scaled by membership: 'เป็นสมาชิก 6 เดือนขึ้นไป: 3,000 บาท'."""
+    return [translate(locale, "benefits.tier", years=years_text(x.min_years, locale),
+                      amount=baht(x.amount, locale)) for x in sorted(rule.tiers, key=lambda x: x.min_years)]
+
+
+def conditions_list(rule: BenefitRule, locale: str, waiting_days: int | None = None) -> list[str]:
+    """The conditions of a benefit, each a phrase; the waiting period only when `waiting_days` is given."""
+    t = lambda key, **kw: translate(locale, f"benefits.{key}", **kw)  # noqa: E731
     conditions = []
     if rule.min_age is not None:
         conditions.append(t("cond_min_age", age=rule.min_age))
@@ -115,11 +127,21 @@ def describe_amount(rule: BenefitRule, locale: str) -> str:
         conditions.append(t("cond_max_age", age=rule.max_age))
     if rule.min_years is not None:
         conditions.append(t("cond_min_years", years=years_text(rule.min_years, locale)))
-    if conditions:
-        text += "\n" + t("conditions", conditions=t("and").join(conditions))
+    if waiting_days:
+        conditions.append(t("cond_waiting", days=waiting_days))
     note = rule.note(locale)
     if note:
-        text += "\n" + note
+        conditions.append(note)
+    return conditions
+
+
+def describe_amount(rule: BenefitRule, locale: str) -> str:
+    """The benefit in plain words: the amount with its caps, then its conditions joined with "และ"."""
+    text = amount_text(rule, locale)
+    conditions = conditions_list(rule, locale)
+    if conditions:
+        text += "\n" + translate(locale, "benefits.conditions",
+                                 conditions=translate(locale, "benefits.and").join(conditions))
     return text
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.dues import DuesStatus, dues_status
-from models import ChatAccount, Claim, CommitteeRole, Meeting, Member, Payment
+from models import ChatAccount, Claim, ClaimStatus, CommitteeRole, Meeting, Member, Payment
 from services.payments import total_paid
 
 
@@ -110,4 +111,24 @@ def _recorders(session: Session, fund_id: int, actors: set[str]) -> dict[str, Re
         held = roles.get(person, set()) if person is not None else set()
         role = next((r for r in _ROLE_ORDER if r in held), None)
         found[actor] = Recorder(role, names.get(person) if person is not None else None, imported=False)
+    return found
+
+
+# A claim uses up the yearly allowance from the day it is submitted: one still being checked or
+# approved and not yet paid will be paid from the same cap, so telling the member more is left than
+# will be would mislead. A rejected claim uses nothing.
+ALLOWANCE_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PAID)
+
+
+def claims_in_year(session: Session, member_id: int, year: int) -> dict[str, list[tuple[date, Decimal]]]:
+    """The member's claims that count against a yearly cap, `(event_on, amount)` by benefit code.
+
+    The year is the event's (the stay, the disaster), as the fund's "per year" reads."""
+    rows = session.execute(
+        select(Claim.benefit_code, Claim.event_on, Claim.amount).where(
+            Claim.member_id == member_id, Claim.status.in_(ALLOWANCE_STATUSES),
+            Claim.event_on >= date(year, 1, 1), Claim.event_on <= date(year, 12, 31)))
+    found: dict[str, list[tuple[date, Decimal]]] = {}
+    for code, on, amount in rows:
+        found.setdefault(code, []).append((on, amount))
     return found

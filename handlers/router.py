@@ -20,10 +20,10 @@ from handlers.intents import CANCEL_WORDS, MENU_WORDS, said, understand_text
 WAITING = "waiting:"  # + a dialog's name: the intent of the note that the dialog is waiting
 UNDERSTOOD = "understood"  # ctx.extras key: the `Understood` of the free text being answered
 # A feature the engine knows that no handler answers yet is answered by the nearest one that does
-# (the benefits list names the one benefit; the account card says what is owed and paid). A handler
-# that claims the intent or button takes over; pay_how and contact have no near one (not understood).
-STAND_INS = {"benefit": "benefits", "pay_now": "account", "history": "account"}
-POSTBACK_STAND_INS = {B.BENEFIT_ONE: B.BENEFITS, B.PAY_NOW: B.ACCOUNT, B.HISTORY: B.ACCOUNT,
+# (the account card says what is owed and paid). A handler that claims the intent or button takes
+# over; pay_how and contact have no near one (not understood).
+STAND_INS = {"pay_now": "account", "history": "account"}
+POSTBACK_STAND_INS = {B.PAY_NOW: B.ACCOUNT, B.HISTORY: B.ACCOUNT,
                       B.PAY_HOW: B.MENU, B.CONTACT: B.MENU}
 
 

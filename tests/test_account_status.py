@@ -29,7 +29,7 @@ def test_an_applicant_owes_nothing_before_approval(driver, channel_db, clock):
     assert "ค้างชำระ: ไม่มี" in text
     assert "1 เดือน (30 บาท)" not in text and "วิธีชำระ" not in text
     driver.press("ben")
-    assert "ใบสมัครรอคณะกรรมการอนุมัติก่อน" in driver.text
+    assert "ใบสมัครของท่านรอคณะกรรมการอนุมัติอยู่ค่ะ" in driver.text
     assert "ต้องเป็นสมาชิกปกติก่อน" not in driver.text
 
 
@@ -42,7 +42,7 @@ def test_a_lapsed_member_is_told_the_membership_ended_and_whom_to_ask(driver, ch
     assert "วิธีชำระ" not in text and "บาท)" not in text
     driver.press("ben")
     text = driver.text
-    assert "สมาชิกภาพสิ้นสุดเพราะขาดส่งเงินสัจจะ" in text and "ติดต่อคณะกรรมการกองทุน" in text
+    assert "สมาชิกภาพของท่านสิ้นสุดแล้วเพราะขาดส่งเงินสัจจะ" in text and "ติดต่อคณะกรรมการกองทุน" in text
     assert "ต้องเป็นสมาชิกปกติก่อน" not in text
 
 
@@ -50,7 +50,8 @@ def test_a_lapsed_member_is_told_the_membership_ended_and_whom_to_ask(driver, ch
 def test_a_membership_ended_otherwise_says_so_too(driver, channel_db, status):
     _member(channel_db, driver, status=status, months_paid=12)
     driver.press("ben")
-    assert "สมาชิกภาพสิ้นสุดแล้ว" in driver.text and "ต้องเป็นสมาชิกปกติก่อน" not in driver.text
+    assert "สมาชิกภาพของท่านสิ้นสุดแล้ว" in driver.text and "ต้องเป็นสมาชิกปกติก่อน" not in driver.text
+    assert "ขาดส่ง" not in driver.text  # not the lapsed member's reason
     driver.press("acct")
     assert "วิธีชำระ" not in driver.text
 

@@ -152,9 +152,10 @@ def test_a_linked_member_reads_the_benefits(driver, roster):
     assert th("benefits.title", fund="เทศบาลตำบลป่าคลอก") in [m.title for m in driver.replies]
     # Seven and a half years a member, paid up: past every waiting period.
     assert "คลอดบุตร: ครั้งละ 1,000 บาท\n✅ ใช้สิทธิ์ได้แล้ว" in driver.text
-    assert "✅ ใช้สิทธิ์ได้แล้ว ตอนนี้ได้ 15,000 บาท" in driver.text  # the death benefit's tier now
+    # The death benefit is cover in force, at her tier now.
+    assert "🛡️ คุ้มครองแล้ว: หากเสียชีวิต ผู้รับผลประโยชน์จะได้รับ 15,000 บาท" in driver.text
     assert "ตั้งแต่ 1 พฤษภาคม 2572 จะเพิ่มเป็น 20,000 บาท" in driver.text  # ten years a member
-    assert "ใช้สิทธิ์ได้ตั้งแต่ 15 มกราคม 2570 (เมื่ออายุครบตามเกณฑ์)" in driver.text  # she turns 60
+    assert "ใช้สิทธิ์ได้ตั้งแต่ 15 มกราคม 2570 (เมื่ออายุครบ 60 ปี)" in driver.text  # she turns 60
 
 
 def test_a_linked_member_asks_about_the_fund_and_the_meetings(driver, roster):

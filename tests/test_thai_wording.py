@@ -43,7 +43,11 @@ def test_an_ended_membership_is_told_its_rights_ended_not_yet_to_come(driver, ch
 def test_an_applicant_is_still_told_not_yet(driver, channel_db):
     _member(channel_db, driver, status=MemberStatus.PENDING, member_no=None)
     driver.press("ben")
-    assert "ยังใช้สิทธิ์นี้ไม่ได้: ใบสมัครรอคณะกรรมการอนุมัติก่อน" in driver.text
+    assert "— ยังใช้สิทธิ์ไม่ได้" in driver.text
+    assert "ใบสมัครของท่านรอคณะกรรมการอนุมัติอยู่ค่ะ" in driver.text
+    assert "สิ้นสุด" not in driver.text
+    driver.press("bn:birth")
+    assert "ท่านยังใช้สิทธิ์นี้ไม่ได้ค่ะ เพราะใบสมัครรอคณะกรรมการอนุมัติก่อน" in driver.text
     assert "สิ้นสุด" not in driver.text
 
 
@@ -56,7 +60,7 @@ def test_in_english_an_ended_membership_reads_the_same(driver, channel_db):
 
 def test_a_years_condition_has_no_stray_space(driver, channel_db):
     _member(channel_db, driver, joined_on=date(2020, 1, 1), months_paid=80)
-    driver.press("ben")
+    driver.press("bn:elderly")
     assert "เป็นสมาชิก 3 ปีขึ้นไป" in driver.text and "ปี ขึ้นไป" not in driver.text
 
 

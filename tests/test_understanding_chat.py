@@ -48,10 +48,10 @@ def test_the_funds_balance_gets_the_fund_card_not_mine(linked, chat, text):
     assert titles(chat) == ["กองทุนทดสอบ PAKHLOK"]
 
 
-def test_a_benefit_by_its_everyday_name_is_answered_with_the_funds_benefits(linked, chat):
+def test_a_benefit_by_its_everyday_name_is_answered_with_that_benefit(linked, chat):
     chat.say("ลูกเกิดใหม่ได้เงินไหม")
-    assert titles(chat) == [th("benefits.title", fund="กองทุนทดสอบ PAKHLOK")]
-    assert "คลอดบุตร" in chat.text
+    assert titles(chat) == [th("benefits.one_title", name="คลอดบุตร")]
+    assert "ครั้งละ 1,000 บาท" in chat.text
 
 
 @pytest.mark.parametrize(("text", "key"), [
@@ -93,8 +93,8 @@ def test_unsure_between_two_benefits_names_them(linked, chat):
     chat.say("คลอดลูกกับงานศพได้เท่าไหร่")
     assert data(chat) == [B.BENEFIT_ONE + "birth", B.BENEFIT_ONE + "death", B.MENU]
     assert [b.label for b in chat.buttons()][:2] == ["คลอดบุตร", "เสียชีวิต"]
-    chat.press(B.BENEFIT_ONE + "birth")  # until the benefit's own answer: the fund's benefits
-    assert titles(chat) == [th("benefits.title", fund="กองทุนทดสอบ PAKHLOK")]
+    chat.press(B.BENEFIT_ONE + "birth")  # the benefit's own answer
+    assert titles(chat) == [th("benefits.one_title", name="คลอดบุตร")]
 
 
 @pytest.mark.parametrize("text", ["นอนโรงหมอ ได้ตังไหม", "นอนโรงพยาบานเบิกได้ไหมคะ"])

@@ -13,18 +13,11 @@ from types import ModuleType
 
 from domain.thai import normalize_text
 from domain.understanding import UNKNOWN, UNSURE, Understood
-from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply, Route
 from handlers.intents import CANCEL_WORDS, MENU_WORDS, said, understand_text
 
 WAITING = "waiting:"  # + a dialog's name: the intent of the note that the dialog is waiting
 UNDERSTOOD = "understood"  # ctx.extras key: the `Understood` of the free text being answered
-# A feature the engine knows that no handler answers yet is answered by the nearest one that does
-# (the account card says what is owed and paid). A handler that claims the intent or button takes
-# over; pay_how and contact have no near one (not understood).
-STAND_INS = {"pay_now": "account", "history": "account"}
-POSTBACK_STAND_INS = {B.PAY_NOW: B.ACCOUNT, B.HISTORY: B.ACCOUNT,
-                      B.PAY_HOW: B.MENU, B.CONTACT: B.MENU}
 
 
 class RouteConflict(Exception):
@@ -62,16 +55,11 @@ class Router:
         if data in self.postbacks:
             return self.postbacks[data]
         best = max((p for p in self.prefixes if data.startswith(p)), key=len, default=None)
-        if best:
-            return self.prefixes[best]
-        for stood_for, stand_in in POSTBACK_STAND_INS.items():
-            if data == stood_for or (stood_for.endswith(":") and data.startswith(stood_for)):
-                return self.postbacks.get(stand_in)
-        return None
+        return self.prefixes[best] if best else None
 
     def answers(self, intent: str) -> bool:
-        """Whether a handler (or its stand-in) answers a feature of free text."""
-        return intent in self.intents or STAND_INS.get(intent, "") in self.intents
+        """Whether a handler answers a feature of free text."""
+        return intent in self.intents
 
     def dispatch(self, incoming: Incoming, ctx: Context) -> list[Reply]:
         text = normalize_text(incoming.text or "")
@@ -137,8 +125,7 @@ class Router:
         return [*replies, *waiting.func(incoming, ctx)]
 
     def _intent(self, intent: str, incoming: Incoming, ctx: Context) -> list[Reply]:
-        route = self.intents.get(intent) or self.intents.get(STAND_INS.get(intent, "")) \
-            or self.intents["unknown"]
+        route = self.intents.get(intent) or self.intents["unknown"]
         return route.func(incoming, ctx)
 
 

@@ -66,7 +66,7 @@ def test_a_new_member_has_been_one_for_less_than_a_month(driver, channel_db):
 def test_a_hospital_benefit_reads_its_limits_joined_with_and(driver, channel_db):
     _linked(channel_db, driver)
     driver.press("ben")
-    assert "(ไม่เกินครั้งละ 600 บาท และไม่เกินปีละ 1,000 บาท)" in driver.text
+    assert "คืนละ 200 บาท ไม่เกินครั้งละ 600 บาท และไม่เกินปีละ 1,000 บาท" in driver.text
     assert "ต่อครั้ง" not in driver.text
     driver.press("lang:en")
     driver.press("ben")

@@ -101,6 +101,18 @@ def test_a_reminder_day_missed_while_the_clock_was_down_is_still_decided(jobs_db
     assert outbox(jobs_db, key=f"dues:{ids['owes_december']}:2026-12:1")
 
 
+def test_a_member_who_joined_after_the_reminder_day_is_not_reminded_of_it(jobs_db):
+    ids = _roster(jobs_db)
+    with jobs_db() as s, s.begin():
+        fund = s.get(Member, ids["owes_december"]).fund
+        new = member_with_chat(s, fund, joined_on=date(2026, 12, 2), months_paid=0).id
+    DUES.run(jobs_db, at(2026, 12, 3, 14, 0), BANGKOK)  # the 1st's reminder decided late
+    assert outbox(jobs_db, key=f"dues:{ids['owes_december']}:2026-12:1")
+    assert not outbox(jobs_db, member_id=new)  # approved on the 2nd: the 1st was not theirs
+    DUES.run(jobs_db, at(2026, 12, 25, 9, 0), BANGKOK)
+    assert outbox(jobs_db, key=f"dues:{new}:2026-12:25")  # the next reminder day is
+
+
 def test_a_funds_own_reminder_days_are_kept(jobs_db):
     ids = _roster(jobs_db)
     with jobs_db() as s, s.begin():

@@ -2,7 +2,7 @@
 
 The first reminder day of a month goes to every active member whose month is unpaid, the later
 ones to those still unpaid. A reminder day missed (the clock was down) is still decided until the
-next reminder day comes. One more missed month ending the membership makes it a lapse warning,
+next reminder day comes, but not to one who joined after it (the approval notice said how to pay). One more missed month ending the membership makes it a lapse warning,
 naming the last day to pay; it reaches members who turned dues reminders off too. Key
 `dues:<member>:<YYYY-MM>:<day>`: once per member and reminder day.
 """
@@ -123,6 +123,10 @@ def _decide_pages(Session: sessionmaker, record: RunRecord, where, columns, fund
                 continue  # paid up, or ended already (status upkeep tells them)
             kind, payload = reminder(terms, status, today, chat.locale)
             if kind != "lapse_warning" and not wants_reminders:
+                continue
+            if joined_on > date(today.year, today.month, terms.day):
+                # Not yet a member on that reminder day (approved since, or the clock was down):
+                # the approval notice has just said how to pay; the next reminder day is theirs.
                 continue
             batch.append(recipients.outbox_row(chat, key=f"dues:{member_id}:{month}:{terms.day}",
                                                replies=payload, kind=kind, source=None, expires_at=expires))

@@ -2,8 +2,9 @@
 
 The first reminder day of a month goes to every active member whose month is unpaid, the later
 ones to those still unpaid. A reminder day missed (the clock was down) is still decided until the
-next reminder day comes, but not to one who joined after it (the approval notice said how to pay). One more missed month ending the membership makes it a lapse warning,
-naming the last day to pay; it reaches members who turned dues reminders off too. Key
+next reminder day comes, but not for one who joined after it (the approval notice said how to pay).
+One more missed month ending the membership makes it a lapse warning, naming the last day to pay;
+it reaches members who turned dues reminders off too. Key
 `dues:<member>:<YYYY-MM>:<day>`: once per member and reminder day.
 """
 

@@ -14,10 +14,10 @@ Two paths after "are you already a member?" (`start`):
 reaches by the dialog's state; `dialog` moves between them; `services.membership` does the writing.
 """
 
-from handlers.register import apply, consent, link, resume, start
+from handlers.register import apply, consent, link, resume, start, year
 from handlers.register.steps import STATES
 from services.membership import CONSENT_VERSION
 
-MODULES = [start, resume, consent, link, apply]
+MODULES = [start, resume, consent, link, apply, year]
 
 __all__ = ["CONSENT_VERSION", "MODULES", "STATES"]

@@ -13,6 +13,11 @@ How a year is read (`today` is the reference, the day the question is answered):
   (a birth year past today's), 24xx is meant ("80" on 2026 is 2480, 1937): an age of 0-120 either
   way. After "ค.ศ.", or when the caller says so (an English chat), they are CE: 20xx unless that
   is in the future, else 19xx.
+- a two-digit year is asked about (`ASK_YEAR`) when that reading makes the person a child (under
+  `CHILD_AGE`) or is a date still to come, while the Common Era 19xx reading gives a grown-up's
+  age (`CHILD_AGE` to `ASK_MAX_AGE`): "15/1/67" is 2567 (a 2-year-old) or 1967 (59). `choices` holds
+  the readings to offer, the usual one first (left out when it is in the future). A four-digit year
+  is never asked about: children may be registered, and the summary shows the age.
 - a run of eight digits is day, month, four-digit year (ddmmyyyy); six digits, ddmmyy; seven
   digits only when one reading alone is a date (otherwise the person is asked to separate them).
 - the day comes before the month ("5/1" is 5 January), as in Thai; a month over 12 is refused
@@ -43,6 +48,10 @@ NO_SUCH_DAY = "no_such_day"
 FUTURE = "future"
 TOO_OLD = "too_old"
 RUN_TOGETHER = "run_together"  # seven digits that read two ways: ask for separators
+ASK_YEAR = "ask_year"  # a two-digit year that reads as a child's or a grown-up's: ask which
+
+CHILD_AGE = 15  # a two-digit year giving an age below this may be meant as 19xx
+ASK_MAX_AGE = 110  # ... when 19xx gives an age up to this
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class BirthDate:
     month: int | None = None
     year_ce: int | None = None
     age: int | None = None
+    choices: tuple[date, ...] = ()  # ASK_YEAR: the dates it may be, the usual reading first
 
     @property
     def days_in_month(self) -> int | None:
@@ -203,9 +213,34 @@ def parse_birth_date(text: str, today: date, two_digit: str = "be") -> BirthDate
     if not 1 <= d <= calendar.monthrange(ce, m)[1]:
         return BirthDate(None, NO_SUCH_DAY, day=d, month=m, year_ce=ce)
     born = date(ce, m, d)
+    if len(year) == 2 and era is None and (asked := _ask_year(d, m, ce, int(year), today)) is not None:
+        return asked
     if born > today:
         return BirthDate(None, FUTURE, day=d, month=m, year_ce=ce)
-    age = today.year - ce - ((today.month, today.day) < (m, d))
+    age = age_on(born, today)
     if age > MAX_AGE_YEARS:
         return BirthDate(None, TOO_OLD, day=d, month=m, year_ce=ce, age=age)
     return BirthDate(born, day=d, month=m, year_ce=ce, age=age)
+
+
+def age_on(born: date, today: date) -> int:
+    """Full years of age on `today`."""
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _ask_year(day: int, month: int, ce: int, typed: int, today: date) -> BirthDate | None:
+    """The question when a two-digit year (`typed`) read as `ce` makes a child (or a date to come) and 19xx
+    makes a grown-up; None when the usual reading stands."""
+    usual = date(ce, month, day)
+    young = usual > today or age_on(usual, today) < CHILD_AGE
+    old_year = 1900 + typed
+    if not young or old_year == ce:
+        return None
+    try:
+        old = date(old_year, month, day)
+    except ValueError:  # 29 February of a year that has none
+        return None
+    if not CHILD_AGE <= age_on(old, today) <= ASK_MAX_AGE:
+        return None
+    choices = (old,) if usual > today else (usual, old)
+    return BirthDate(None, ASK_YEAR, day=day, month=month, year_ce=ce, choices=choices)

@@ -129,3 +129,6 @@ BENEFIT_ONE = "bn:"  # + a benefit's code
 REG_EDIT = "reg:edit:"  # + field (name | id | birth | phone | fund): change that one answer
 REG_REVIEW = "reg:review"  # back to the summary without changing anything
 REG_NO_PHONE = "reg:nophone"  # "I have no phone"
+
+# Registration: which year a two-digit birth year meant (handlers/register/birth.py).
+REG_BIRTH_YEAR = "reg:by:"  # + YYYYMMDD, one of the dates offered; checked against the dialog's data

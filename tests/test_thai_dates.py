@@ -45,7 +45,7 @@ def test_every_month_in_its_forms(typed, month):
 
 @pytest.mark.parametrize(("typed", "expected"), [
     ("15 ก.พ. 10", date(1967, 2, 15)),   # 2510
-    ("15 ก.พ. 69", date(2026, 2, 15)),   # 2569, this year: a baby
+    ("15 ก.พ. 54", date(2011, 2, 15)),   # 2554: 15 years old, no question
     ("15 ก.พ. 70", date(1927, 2, 15)),   # 2570 would be next year: 2470
     ("15 ก.พ. 99", date(1956, 2, 15)),   # 2499
     ("15 ก.พ. 00", date(1957, 2, 15)),   # 2500
@@ -69,7 +69,7 @@ def test_a_two_digit_year_is_christian_era_when_the_caller_says_so_or_with_ce():
     ("0/1/2510", D.NO_SUCH_DAY, {}),
     ("15/13/2510", D.NO_SUCH_MONTH, {"month": 13}),
     ("1/1/2570", D.FUTURE, {"year_ce": 2027}),
-    ("15 ธ.ค. 69", D.FUTURE, {}),  # later this year
+    ("15 ธ.ค. 2569", D.FUTURE, {}),  # later this year
     ("1/1/2400", D.TOO_OLD, {"age": 169}),
     ("15 ธันวา", D.NO_YEAR, {"day": 15, "month": 12}),
     ("15/1", D.NO_YEAR, {}),
@@ -106,8 +106,39 @@ def _written(born: date, how: int) -> str:
 
 @given(st.dates(min_value=date(1957, 1, 1), max_value=TODAY), st.integers(0, 7))
 def test_a_date_written_any_way_reads_back(born, how):
-    """Two-digit short forms ("15 ม.ค. 10") are 25xx: every date from 2500 BE reads back."""
-    assert parse_birth_date(_written(born, how), TODAY).value == born
+    """Two-digit short forms ("15 ม.ค. 10") are 25xx: every date from 2500 BE reads back, or, for a
+    child's, is the first of the years asked about."""
+    read = parse_birth_date(_written(born, how), TODAY)
+    assert read.value == born or (read.problem == D.ASK_YEAR and read.choices[0] == born)
+
+
+@pytest.mark.parametrize(("typed", "two_digit", "choices"), [
+    ("15/1/67", "be", (date(2024, 1, 15), date(1967, 1, 15))),  # 2567, a 2-year-old, or 1967 (59)
+    ("150167", "be", (date(2024, 1, 15), date(1967, 1, 15))),  # run together: the same question
+    ("15 ก.พ. 69", "be", (date(2026, 2, 15), date(1969, 2, 15))),  # 2569: a baby
+    ("15/1/55", "be", (date(2012, 1, 15), date(1955, 1, 15))),  # 2555: 14 years old
+    ("15 ธ.ค. 69", "be", (date(1969, 12, 15),)),  # 2569 is still to come: only 1969 is offered
+    ("15/1/20", "ce", (date(2020, 1, 15), date(1920, 1, 15))),  # English: 2020 (6) or 1920 (106)
+    ("15/12/26", "ce", (date(1926, 12, 15),)),  # English: 2026-12-15 is still to come
+])
+def test_a_two_digit_year_that_makes_a_child_asks_which_year(typed, two_digit, choices):
+    read = parse_birth_date(typed, TODAY, two_digit)
+    assert read.value is None and read.problem == D.ASK_YEAR and read.choices == choices
+
+
+@pytest.mark.parametrize(("typed", "two_digit", "expected"), [
+    ("15/1/54", "be", date(2011, 1, 15)),  # 2554: 15, old enough to be meant
+    ("15/1/10", "be", date(1967, 1, 15)),
+    ("15/1/80", "be", date(1937, 1, 15)),  # 2480: no 19xx question for an elderly reading
+    ("15/1/67", "ce", date(1967, 1, 15)),
+    ("15/1/05", "ce", date(2005, 1, 15)),  # 21
+    ("15/1/67 ค.ศ.", "be", date(1967, 1, 15)),  # an era typed beside the year is never asked about
+    ("พ.ศ. 15/1/67", "be", date(2024, 1, 15)),
+    ("15/1/2568", "be", date(2025, 1, 15)),  # four digits: taken (children may be registered)
+    ("15/1/2024", "be", date(2024, 1, 15)),
+])
+def test_a_year_that_reads_one_way_is_not_asked_about(typed, two_digit, expected):
+    assert parse_birth_date(typed, TODAY, two_digit).value == expected
 
 
 @given(st.dates(min_value=date(1906, 12, 4), max_value=TODAY), st.sampled_from([0, 1, 2, 4, 5, 6, 7]))

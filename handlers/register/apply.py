@@ -4,13 +4,12 @@ summary that sends the application or changes one answer at a time."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from domain.thai import format_baht, mask_phone, normalize_text, parse_phone, says_no_phone, strip_polite
 from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply
 from handlers.menu import menu_reply
-from handlers.register import dialog
+from handlers.register import birth, dialog
 from handlers.register.consent import not_an_answer, refused_or_unclear
 from handlers.register.data import (
     APPLY_BIRTH,
@@ -26,7 +25,7 @@ from handlers.register.data import (
 from handlers.register.funds import all_funds, district_label, fund_by_ref, fund_data, funds_in, offered_funds
 from handlers.register.places import Place, Tambon, find_place
 from handlers.register.prompts import current_value
-from handlers.register.reading import id_hash, read_birth_date, read_name, read_national_id
+from handlers.register.reading import id_hash, read_name, read_national_id
 from handlers.register.steps import after
 from services import accounts, linking, membership
 from services.errors import NotFound
@@ -59,10 +58,16 @@ def national_id(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 @dialog.step(states=(APPLY_BIRTH,))
 def birth_date(incoming: Incoming, ctx: Context) -> list[Reply]:
-    def keep(data: RegistrationData, born: date) -> None:
-        data.birth_date = born
-
-    return dialog.take_typed(incoming, ctx, read_birth_date, keep)
+    """A date typed, or which year a two-digit year meant (`birth`): a child's age is not refused
+    (parents register children), and the summary shows the age beside the date."""
+    if dialog.typed_button(ctx, incoming.text or "") == B.REG_REVIEW:  # "back to the summary", typed
+        return dialog.back_to_summary(ctx)
+    born, retry = birth.read_answer(incoming, ctx)
+    if born is None:
+        return retry
+    data = dialog.load(ctx)
+    birth.answered(data, born)
+    return dialog.advance(ctx, data)
 
 
 @dialog.step(states=(APPLY_PHONE,), postbacks=(B.REG_NO_PHONE,))

@@ -41,6 +41,9 @@ class RegistrationData:
     fund: str | None = None  # fund code
     tambon: str | None = None  # the ตำบล named at the district step: its funds are offered first
     editing: str | None = None  # the field being changed from the summary: back to it afterwards
+    # A two-digit birth year that reads two ways (`domain.thai_dates.ASK_YEAR`): the dates offered,
+    # ISO; the dialog stays at the birth step until one is chosen or a full year is typed.
+    birth_choices: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if v is not None and v != [] and v is not False}
@@ -59,12 +62,16 @@ class RegistrationData:
         values["birth_date"] = _parse(date.fromisoformat, values.get("birth_date"))
         if not isinstance(values.get("districts", []), list):
             values["districts"] = []
+        choices = values.get("birth_choices", [])
+        values["birth_choices"] = [c for c in choices if _parse(date.fromisoformat, c)] \
+            if isinstance(choices, list) else []
         values["no_phone"] = values.get("no_phone") is True
         return cls(**values)
 
     def forget_id(self) -> None:
         self.id_hash = self.id_last4 = None
         self.birth_date = None
+        self.birth_choices = []
 
     @property
     def has_contact_details(self) -> bool:

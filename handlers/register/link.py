@@ -7,6 +7,10 @@ phone, and a lock reads the same for any ID.
 While the channel is busy (too many failed tries this minute) an answer is not checked: it is kept
 in the dialog and checked when the member next writes, whatever they write then (a phone typed at the
 birth-date step is kept for the phone step), so nothing needs retyping.
+
+A two-digit year that reads two ways ("15/1/67": 2567 or 1967) is asked about here as in applying
+(`birth`), rather than both readings being tried against the roster: the question depends only on
+what was typed, so it tells nothing about the roster, and one try stays one date checked.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from domain.thai import says_no_phone
 from handlers import buttons as B
 from handlers.base import Context, Incoming, Reply, Text
 from handlers.menu import menu_reply
-from handlers.register import dialog
+from handlers.register import birth, dialog
 from handlers.register.consent import refused_or_unclear
 from handlers.register.data import LINK_BIRTH, LINK_CONSENT, LINK_ID, LINK_PHONE, RegistrationData
 from handlers.register.reading import id_hash, read_birth_date, read_national_id
@@ -85,7 +89,7 @@ def birth_date(incoming: Incoming, ctx: Context) -> list[Reply]:
     data = dialog.load(ctx)
     typed = incoming.text or ""
     if data.birth_date is None:  # nothing kept from a busy moment: the birth date is needed now
-        born, retry = dialog.read_typed(incoming, ctx, read_birth_date)
+        born, retry = birth.read_answer(incoming, ctx)
         if born is None:
             return retry
     else:  # kept while the channel was busy: a new birth date replaces it, anything else checks it
@@ -101,7 +105,7 @@ def birth_date(incoming: Incoming, ctx: Context) -> list[Reply]:
     if (stopped := _stopped(ctx, attempt)) is not None:
         return stopped
     kept = data.birth_date is not None
-    data.birth_date = born
+    birth.answered(data, born)
     if attempt.outcome == Outcome.BUSY:  # stay at the step, with the birth date kept
         dialog.save(ctx, data)
         return dialog.reprompt(ctx, ctx.t("register.link_busy_birth"))

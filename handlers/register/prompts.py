@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from domain.thai import format_date, format_phone, mask_national_id, mask_phone
+from datetime import date
+
+from domain.thai import BE_OFFSET, format_date, format_phone, mask_national_id, mask_phone
+from domain.thai_dates import age_on
 from handlers import buttons as B
 from handlers.base import Button, Card, Context, Row, Text
 from handlers.formatting import fund_labels, shorten
@@ -47,7 +50,32 @@ def national_id(ctx: Context, data: RegistrationData) -> Prompt:
 
 
 def birth_date(ctx: Context, data: RegistrationData) -> Prompt:
+    """The question, or, after a two-digit year that reads two ways, which year it meant (`birth`)."""
+    if data.birth_choices:
+        return Text(birth_question(ctx, data),
+                    (*(choice_button(ctx, born) for born in choices(data)), *_tail(ctx, data)))
     return Text(ctx.t("register.ask_birth"), _tail(ctx, data))
+
+
+def with_age(ctx: Context, born: date) -> str:
+    """"15 มกราคม 2510 (อายุ 59 ปี)": the age makes a wrong year plain to see."""
+    return ctx.t("register.birth_with_age", date=format_date(born, ctx.locale),
+                 age=age_on(born, ctx.today))
+
+
+def choices(data: RegistrationData) -> list[date]:
+    return [date.fromisoformat(c) for c in data.birth_choices]
+
+
+def choice_button(ctx: Context, born: date) -> Button:
+    year = born.year + BE_OFFSET if ctx.locale == "th" else born.year
+    return Button(ctx.t("register.btn_birth_year", year=year), B.REG_BIRTH_YEAR + born.strftime("%Y%m%d"))
+
+
+def birth_question(ctx: Context, data: RegistrationData) -> str:
+    lines = "\n".join(f"• {with_age(ctx, born)}" for born in choices(data))
+    key = "register.ask_birth_year" if len(data.birth_choices) > 1 else "register.ask_birth_year_one"
+    return ctx.t(key, choices=lines)
 
 
 def name(ctx: Context, data: RegistrationData) -> Prompt:
@@ -114,7 +142,7 @@ def current_value(ctx: Context, data: RegistrationData, field: str) -> str:
     return {
         "name": f"{data.first_name} {data.last_name}",
         "id": mask_national_id(data.id_last4 or "0000"),
-        "birth": format_date(data.birth_date, ctx.locale) if data.birth_date else "-",
+        "birth": with_age(ctx, data.birth_date) if data.birth_date else "-",
         "phone": shown_phone(ctx, data),
         "fund": chosen.name(ctx.locale) if chosen else "-",
     }.get(field, "-")
@@ -129,8 +157,7 @@ def summary(ctx: Context, data: RegistrationData) -> Prompt:
         rows=(
             Row(ctx.t("register.row_name"), f"{data.first_name} {data.last_name}"),
             Row(ctx.t("register.row_id"), mask_national_id(data.id_last4 or "")),
-            Row(ctx.t("register.row_birth"),
-                format_date(data.birth_date, ctx.locale) if data.birth_date else "-"),
+            Row(ctx.t("register.row_birth"), with_age(ctx, data.birth_date) if data.birth_date else "-"),
             Row(ctx.t("register.row_phone"), shown_phone(ctx, data)),
             Row(ctx.t("register.row_district"), chosen.district(ctx.locale) if chosen else "-"),
             Row(ctx.t("register.row_fund"), chosen.name(ctx.locale) if chosen else "-"),

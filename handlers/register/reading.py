@@ -43,13 +43,18 @@ def id_hash(ctx: Context, digits: str) -> str:
 
 def read_birth_date(ctx: Context, text: str) -> tuple[date | None, str]:
     """A birth date as people type it (`domain.thai_dates`), or the message naming what is wrong."""
-    read = parse_birth_date(text, ctx.today, "be" if ctx.locale == "th" else "ce")
+    read = parse_birth_date(text, ctx.today, two_digit_era(ctx))
     if read.value is not None:
         return read.value, ""
-    return None, _birth_problem(ctx, read)
+    return None, birth_problem(ctx, read)
 
 
-def _birth_problem(ctx: Context, read: BirthDate) -> str:
+def two_digit_era(ctx: Context) -> str:
+    """How a two-digit year is read: Buddhist Era in a Thai chat, Common Era in an English one."""
+    return "be" if ctx.locale == "th" else "ce"
+
+
+def birth_problem(ctx: Context, read: BirthDate) -> str:
     loc = ctx.locale
     if read.problem == dates.NO_SUCH_DAY and read.month and read.year_ce:
         return ctx.t("register.birth_no_such_date") + " " + ctx.t(

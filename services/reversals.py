@@ -18,8 +18,8 @@ from domain.dues import months_covered
 from domain.thai import format_baht, format_date, format_month
 from locales import translate
 from messaging.values import Text, reply_to_dict
-from models import Payment, audit
-from services import recipients
+from models import OutboxMessage, Payment, audit
+from services import outbox, recipients
 from services.errors import ServiceError
 from services.outbox import enqueue_many
 from services.payments import total_paid, withdraw_paid_reminders
@@ -70,8 +70,25 @@ def reverse(session: Session, payment_id: int, *, reason: str, actor: str, at: d
           member_id=payment.member_id, amount=str(-payment.amount), months=-payment.months_covered,
           reason_length=len(reason))
     withdraw_paid_reminders(session, [payment.member_id])
-    _tell_member(session, payment, reversal)
+    if not withdraw_receipt(session, payment.id):
+        _tell_member(session, payment, reversal)
     return reversal
+
+
+def withdraw_receipt(session: Session, payment_id: int) -> bool:
+    """The receipt of `payment_id` still waiting to go (keyed `receipt:<id>`) is withdrawn: it would
+    thank the member for money the fund no longer counts, with a paid-through month that is wrong.
+    True when it was withdrawn, so the member never heard of the payment and is not told of its
+    reversal either; False when it went out (or is being sent), or there was none."""
+    return outbox.withdraw(session, OutboxMessage.key == f"receipt:{payment_id}",
+                           reason="payment reversed before its receipt went out") > 0
+
+
+def receipt_withheld(session: Session, payment_id: int) -> bool:
+    """The receipt of `payment_id` was withdrawn by its reversal (the member was told nothing)."""
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.key == f"receipt:{payment_id}", OutboxMessage.status == outbox.EXPIRED,
+        OutboxMessage.last_error == "payment reversed before its receipt went out")) is not None
 
 
 def _tell_member(session: Session, payment: Payment, reversal: Payment) -> None:

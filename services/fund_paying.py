@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import phonenumbers
 from sqlalchemy.orm import Session
 
-from domain.thai import national_id_check_digit, parse_mobile, phone_national_number, typed_value
+from domain.thai import national_id_check_digit, parse_mobile, parse_phone, typed_value
 from models import Fund, audit
 from services.errors import ServiceError
 
@@ -110,14 +110,13 @@ def _promptpay(f: Field, text: str) -> str:
 
 
 def _phone(f: Field, text: str) -> str:
-    """A mobile, or a fund office's landline: E.164."""
-    mobile = parse_mobile(text or "")
-    if mobile is not None:
-        return mobile
-    national = phone_national_number(text or "")
-    if national is None:
-        raise InvalidValue(f, "phone", "not a Thai phone number (e.g. 081-234-5678 or 076-211-234)")
-    return "+66" + national
+    """A mobile, or a fund office's landline: E.164. Toll-free (1800), premium (1900) and VoIP
+    numbers are refused: a member calls the treasurer from an ordinary phone."""
+    phone = parse_mobile(text or "") or parse_phone(text or "")
+    if phone is None:
+        raise InvalidValue(f, "phone", "not a Thai mobile or landline number (e.g. 081-234-5678 or "
+                           "076-211-234); toll-free and premium numbers are not taken")
+    return phone
 
 
 def set_fields(session: Session, fund: Fund, changes: dict[str, str | None], *, actor: str) -> list[str]:

@@ -44,6 +44,10 @@ def test_values_are_read_as_people_type_them(key, typed, stored):
     ("promptpay", "3100600445634", "promptpay_id"),  # the check digit is wrong
     ("promptpay", "12345", "promptpay"),
     ("treasurer_phone", "1234", "phone"),
+    ("treasurer_phone", "1800123456", "phone"),  # toll-free: not a number to call the treasurer on
+    ("contact_phone", "1-800-123-456", "phone"),
+    ("contact_phone", "1900123456", "phone"),  # premium
+    ("treasurer_phone", "060-123-4567", "phone"),  # VoIP
     ("treasurer_name", " ... ", "empty"),
     ("meeting_th", "ก" * 301, "too_long"),
 ])
@@ -121,6 +125,18 @@ def test_cli_refuses_a_bad_value_and_writes_nothing(run, session, args, says):
     session.expire_all()
     assert session.scalar(select(Fund)).bank_name is None
     assert session.scalars(select(AuditLog)).all() == []
+
+
+def test_cli_refuses_a_toll_free_phone_and_takes_a_lower_case_code(run, session):
+    make_fund(session, "PAKHLOK")
+    session.commit()
+    refused = run("fund", "paying", "PAKHLOK", "--treasurer-phone", "1800123456")
+    assert refused.exit_code == 2 and "--treasurer-phone" in refused.output and "toll-free" in refused.output
+    taken = run("fund", "paying", "pakhlok", "--treasurer-phone", "089-876-5432")
+    assert taken.exit_code == 0, taken.output
+    assert taken.output.startswith("PAKHLOK: changed treasurer_phone")
+    session.expire_all()
+    assert session.scalar(select(Fund)).treasurer_phone == "+66898765432"
 
 
 def test_cli_help_and_an_unknown_fund(run):

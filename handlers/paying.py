@@ -13,7 +13,7 @@ from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text, han
 from handlers.menu import registration_waiting
 from models import Fund
 from services.fund_paying import format_account, format_any_phone, format_promptpay
-from services.paying_text import Paying, contact, how_to_pay, person
+from services.paying_text import Paying, bank_of, contact, how_to_pay, person
 
 
 def how_to_pay_text(ctx: Context, fund: Fund) -> str:
@@ -54,7 +54,7 @@ def pay_how(incoming: Incoming, ctx: Context) -> list[Reply]:
     if meeting := p.meeting(loc):
         rows.append(Row(ctx.t("paying.row_meeting"), meeting))
     if p.bank_account_no:
-        fields = {"bank": p.bank_name or ctx.t("paying.bank_unnamed"),
+        fields = {"bank": bank_of(p, loc) or ctx.t("paying.bank_unnamed"),
                   "number": format_account(p.bank_account_no), "name": p.bank_account_name}
         key = "paying.bank_value_named" if p.bank_account_name else "paying.bank_value"
         rows.append(Row(ctx.t("paying.row_bank"), ctx.t(key, **fields)))
@@ -77,9 +77,8 @@ def pay_how(incoming: Incoming, ctx: Context) -> list[Reply]:
     numbers = [n for n in (p.bank_account_no, p.promptpay_id) if n]
     if numbers:
         # Which number is which is said here: a label in the number's own message would be copied too.
-        both = p.bank_account_no and p.promptpay_id
-        footer.append(ctx.t("paying.footer_copy_both" if both else
-                            "paying.footer_copy_account" if p.bank_account_no else "paying.footer_copy_promptpay"))
+        which = "both" if len(numbers) == 2 else "account" if p.bank_account_no else "promptpay"
+        footer.append(ctx.t(f"paying.footer_copy_{which}"))
     replies: list[Reply] = [*_ended_note(ctx), Card(
         title=ctx.t("paying.title"),
         rows=(Row("", ctx.t("paying.intro", fund=fund.name(loc))), *rows),

@@ -11,12 +11,12 @@ from handlers import buttons as B
 from tests.cm_payments_helpers import (
     audits,
     data_of,
+    deliver_receipts,
     labels_of,
     ledger,
     make_treasurer,
     paid_total,
     paying_member,
-    deliver_receipts,
     record,
     statuses,
     told,

@@ -11,7 +11,7 @@ from models import AuditLog, Fund
 from scheduler.jobs import JOBS
 from services import fund_paying
 from services.applications import approved_notice
-from services.fund_paying import BY_KEY, InvalidValue, parse, set_fields
+from services.fund_paying import BY_KEY, InvalidValue, bank_name_en, parse, set_fields
 from tests.conftest import BANGKOK
 from tests.factories import make_fund
 from tests.jobs_fixtures import JOINED, at, member_with_chat, outbox, text_of
@@ -55,6 +55,27 @@ def test_wrong_values_are_refused_with_a_reason(key, typed, reason):
     with pytest.raises(InvalidValue) as refused:
         parse(BY_KEY[key], typed)
     assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize(("thai", "english"), [
+    ("ธ.ก.ส. สาขาถลาง", "BAAC (Bank for Agriculture and Agricultural Cooperatives)"),
+    ("ธกส", "BAAC (Bank for Agriculture and Agricultural Cooperatives)"),
+    ("ธนาคารกรุงไทย สาขาภูเก็ต", "Krungthai Bank"),
+    ("ออมสิน", "Government Savings Bank"),
+    ("กสิกรไทย", "Kasikornbank"),
+    ("ไทยพาณิชย์", "SCB (Siam Commercial Bank)"),
+    ("ธนาคารกรุงเทพ", "Bangkok Bank"),
+    ("กรุงศรี", "Krungsri (Bank of Ayudhya)"),
+    ("ทหารไทยธนชาต", "ttb (TMBThanachart Bank)"),
+    ("TTB สาขาป่าตอง", "ttb (TMBThanachart Bank)"),
+    ("ธ.อ.ส.", "GHB (Government Housing Bank)"),
+    ("SCB Patong branch", "SCB (Siam Commercial Bank), Patong branch"),
+    ("Krungthai Bank", "Krungthai Bank"),  # written in English already
+    ("ธนาคารหมู่บ้าน", "ธนาคารหมู่บ้าน"),  # not a bank it knows: as written
+    (None, None),
+])
+def test_bank_names_in_english(thai, english):
+    assert bank_name_en(thai) == english
 
 
 def test_shown_as_printed_on_a_passbook():
@@ -163,7 +184,8 @@ def test_the_dues_reminder_and_the_lapse_warning_carry_the_channels(jobs_db):
         assert "• ในวันประชุมประจำเดือน ทุกวันที่ 5 ที่ศาลาประชาคมหมู่ 3" in text
         assert "สอบถาม: นายสมชาย ใจดี โทร 076-311-234" in text
         assert "ชำระได้ที่ที่ทำการกองทุน" in text  # the fund's notes too
-    assert "• bank transfer: ธ.ก.ส. สาขาถลาง 020-1-23456-789" in texts[english][1]
+    assert "• bank transfer: BAAC (Bank for Agriculture and Agricultural Cooperatives) 020-1-23456-789" \
+        in texts[english][1]
 
 
 def test_the_lapse_notice_says_whom_to_call(jobs_db):

@@ -3,7 +3,9 @@
 A reversal is a Payment with the negative amount and months of the one it corrects, `reverses_id`
 naming it and `note` the treasurer's reason. An entry is reversed at most once, and a reversal is
 never itself reversed (a wrong reversal is put right by recording the payment again). The member is
-told of the correction through the outbox, in their language.
+told of the correction through the outbox, in their language, unless the payment's receipt had
+not gone out yet: it is withdrawn then, and the member, who never heard of the payment, is told
+nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from services.outbox import enqueue_many
 from services.payments import total_paid, withdraw_paid_reminders
 
 REASON_MAX = 200
+# Why a receipt was withdrawn by its payment's reversal (the row's last_error).
+RECEIPT_WITHDRAWN = "payment reversed before its receipt went out"
 
 
 class NotReversible(ServiceError):
@@ -81,14 +85,14 @@ def withdraw_receipt(session: Session, payment_id: int) -> bool:
     True when it was withdrawn, so the member never heard of the payment and is not told of its
     reversal either; False when it went out (or is being sent), or there was none."""
     return outbox.withdraw(session, OutboxMessage.key == f"receipt:{payment_id}",
-                           reason="payment reversed before its receipt went out") > 0
+                           reason=RECEIPT_WITHDRAWN) > 0
 
 
 def receipt_withheld(session: Session, payment_id: int) -> bool:
     """The receipt of `payment_id` was withdrawn by its reversal (the member was told nothing)."""
     return session.scalar(select(OutboxMessage.id).where(
         OutboxMessage.key == f"receipt:{payment_id}", OutboxMessage.status == outbox.EXPIRED,
-        OutboxMessage.last_error == "payment reversed before its receipt went out")) is not None
+        OutboxMessage.last_error == RECEIPT_WITHDRAWN)) is not None
 
 
 def _tell_member(session: Session, payment: Payment, reversal: Payment) -> None:

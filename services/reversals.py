@@ -74,7 +74,10 @@ def reverse(session: Session, payment_id: int, *, reason: str, actor: str, at: d
           member_id=payment.member_id, amount=str(-payment.amount), months=-payment.months_covered,
           reason_length=len(reason))
     withdraw_paid_reminders(session, [payment.member_id])
-    if not withdraw_receipt(session, payment.id):
+    withheld = withdraw_receipt(session, payment.id)
+    # An imported file's receipt may thank the member for several entries at once (keyed by the
+    # last): with it withdrawn, the correction is what tells the member where they stand.
+    if not withheld or not payment.recorded_by.startswith("chat:"):
         _tell_member(session, payment, reversal)
     return reversal
 
@@ -88,10 +91,11 @@ def withdraw_receipt(session: Session, payment_id: int) -> bool:
                            reason=RECEIPT_WITHDRAWN) > 0
 
 
-def receipt_withheld(session: Session, payment_id: int) -> bool:
-    """The receipt of `payment_id` was withdrawn by its reversal (the member was told nothing)."""
-    return session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.key == f"receipt:{payment_id}", OutboxMessage.status == outbox.EXPIRED,
+def receipt_withheld(session: Session, payment: Payment) -> bool:
+    """The receipt of `payment`, recorded in the chat, was withdrawn by its reversal: the member was
+    told nothing of either."""
+    return payment.recorded_by.startswith("chat:") and session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.key == f"receipt:{payment.id}", OutboxMessage.status == outbox.EXPIRED,
         OutboxMessage.last_error == RECEIPT_WITHDRAWN)) is not None
 
 

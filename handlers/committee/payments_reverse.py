@@ -206,7 +206,7 @@ def confirm_reverse(incoming: Incoming, ctx: Context) -> list[Reply]:
     confirmations.record_result(ctx.session, token, f"reversal:{reversal.id}")
     ctx.clear_state()
     member = payment.member
-    if reversals.receipt_withheld(ctx.session, payment.id):
+    if reversals.receipt_withheld(ctx.session, payment):
         told = "cm_payments.reversal_receipt_withheld"
     elif outbox.reachable_chats(ctx.session, member.id):
         told = "cm_payments.reversal_told"

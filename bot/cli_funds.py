@@ -49,6 +49,7 @@ def fund_paying_cmd(fund_code: str, clear: tuple[str, ...], **values: str | None
     from models import Fund
     from services import fund_paying
 
+    fund_code = fund_code.strip().upper()  # codes are upper-case ("PAKHLOK"); "pakhlok" is the same
     changes: dict[str, str | None] = {key: value for key, value in values.items() if value is not None}
     both = sorted(set(changes) & set(clear))
     if both:

@@ -49,24 +49,38 @@ def owed_rows(ctx: Context, plan: PayNow) -> list[Row]:
 
 def whom_to_ask(ctx: Context, fund: Fund) -> str:
     """The fund's contact (or treasurer) by name and phone when the fund gave them."""
-    name = _polite(fund.contact_name or fund.treasurer_name, ctx.locale)
+    given = fund.contact_name or fund.treasurer_name
+    name = _polite(given, ctx.locale)
     phone = fund.contact_phone if fund.contact_name else fund.treasurer_phone
     if name and phone:
         return ctx.t("account.ask_named_phone", name=name, phone=format_phone(phone))
     if phone:
         return ctx.t("account.ask_phone", phone=format_phone(phone))
     if name:
-        return ctx.t("account.ask_named", name=name)
+        return ctx.t("account.ask_office" if is_office(given) else "account.ask_named", name=name)
     return ctx.t("account.ask_committee")
 
 
-_TITLES = ("คุณ", "นาย", "นาง", "น.ส.", "ผู้ใหญ่", "กำนัน", "ครู", "อาจารย์")
+_TITLES = ("คุณ", "นาย", "นาง", "น.ส.", "นางสาว", "ด.ช.", "ด.ญ.", "ผู้ใหญ่", "กำนัน", "ครู", "อาจารย์",
+           "ดร.", "ผศ.", "รศ.", "ศ.", "พ.ต.", "ร.ต.", "จ.ส.", "ส.ต.", "ด.ต.", "พ.อ.", "ร.อ.",
+           "สท.", "อสม.", "ลุง", "ป้า", "ผอ.", "นายก", "ปลัด")
+# A name that begins so is an office or organisation, not a person: no คุณ before it.
+_OFFICES = ("สำนักงาน", "กองทุน", "เทศบาล", "อบต", "อ.บ.ต.", "องค์การ", "องค์กร", "คณะกรรมการ",
+            "ที่ทำการ", "ศูนย์", "สภา", "กลุ่ม", "สถาบัน", "ธนาคาร", "โรงเรียน", "โรงพยาบาล", "รพ.สต.",
+            "สหกรณ์", "ชมรม", "มูลนิธิ", "สมาคม", "เครือข่าย", "ฝ่าย")
+
+
+def is_office(name: str | None) -> bool:
+    """True for the name of an office or organisation (สำนักงาน…, เทศบาล…, อบต.…)."""
+    text = (name or "").strip()
+    return text.startswith(_OFFICES) or any(word in text for word in ("สำนักงาน", "เทศบาล", "ที่ทำการ"))
 
 
 def _polite(name: str | None, locale: str) -> str | None:
-    """A bare Thai name is spoken with คุณ before it; one with its own title is left as it is."""
+    """A bare Thai name is spoken with คุณ before it; one with its own title, or the name of an
+    office or organisation, is left as it is."""
     name = (name or "").strip() or None
-    if name is None or locale != "th" or name.startswith(_TITLES) or name.isascii():
+    if name is None or locale != "th" or name.startswith(_TITLES) or name.isascii() or is_office(name):
         return name
     return f"คุณ{name}"
 

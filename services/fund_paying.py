@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import phonenumbers
 from sqlalchemy.orm import Session
 
-from domain.thai import national_id_check_digit, parse_mobile, phone_national_number, typed_value
+from domain.thai import national_id_check_digit, parse_mobile, parse_phone, typed_value
 from models import Fund, audit
 from services.errors import ServiceError
 
@@ -110,14 +110,13 @@ def _promptpay(f: Field, text: str) -> str:
 
 
 def _phone(f: Field, text: str) -> str:
-    """A mobile, or a fund office's landline: E.164."""
-    mobile = parse_mobile(text or "")
-    if mobile is not None:
-        return mobile
-    national = phone_national_number(text or "")
-    if national is None:
-        raise InvalidValue(f, "phone", "not a Thai phone number (e.g. 081-234-5678 or 076-211-234)")
-    return "+66" + national
+    """A mobile, or a fund office's landline: E.164. Toll-free (1800), premium (1900) and VoIP
+    numbers are refused: a member calls the treasurer from an ordinary phone."""
+    phone = parse_mobile(text or "") or parse_phone(text or "")
+    if phone is None:
+        raise InvalidValue(f, "phone", "not a Thai mobile or landline number (e.g. 081-234-5678 or "
+                           "076-211-234); toll-free and premium numbers are not taken")
+    return phone
 
 
 def set_fields(session: Session, fund: Fund, changes: dict[str, str | None], *, actor: str) -> list[str]:
@@ -174,3 +173,45 @@ def shown(f: Field, value: str | None) -> str | None:
     if f.kind == "phone":
         return format_any_phone(value)
     return value
+
+
+# Thai bank names and abbreviations as funds type them (compared in lower case), and the bank's
+# name in English. Longer spellings first: "ธนาคารกรุงไทย" before "กรุงไทย".
+_BANKS_EN = (
+    (("ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร", "ธ.ก.ส", "ธกส", "baac"),
+     "BAAC (Bank for Agriculture and Agricultural Cooperatives)"),
+    (("ธนาคารอาคารสงเคราะห์", "ธ.อ.ส", "ธอส", "ghb"), "GHB (Government Housing Bank)"),
+    (("ธนาคารออมสิน", "ออมสิน", "gsb"), "Government Savings Bank"),
+    (("ธนาคารกรุงไทย", "กรุงไทย", "ktb"), "Krungthai Bank"),
+    (("ธนาคารกสิกรไทย", "กสิกรไทย", "กสิกร", "kbank"), "Kasikornbank"),
+    (("ธนาคารไทยพาณิชย์", "ไทยพาณิชย์", "scb"), "SCB (Siam Commercial Bank)"),
+    (("ธนาคารกรุงศรีอยุธยา", "กรุงศรีอยุธยา", "กรุงศรี"), "Krungsri (Bank of Ayudhya)"),
+    (("ธนาคารกรุงเทพ", "กรุงเทพ", "bbl"), "Bangkok Bank"),
+    (("ธนาคารทหารไทยธนชาต", "ทหารไทยธนชาต", "ทีทีบี", "ทหารไทย", "ธนชาต", "ttb"), "ttb (TMBThanachart Bank)"),
+    (("ธนาคารอิสลามแห่งประเทศไทย", "ธนาคารอิสลาม", "ไอแบงก์"), "Islamic Bank of Thailand"),
+    (("ธนาคารยูโอบี", "ยูโอบี"), "UOB"),
+    (("ธนาคารซีไอเอ็มบีไทย", "ซีไอเอ็มบี"), "CIMB Thai"),
+    (("ธนาคารเกียรตินาคินภัทร", "เกียรตินาคิน"), "Kiatnakin Phatra Bank"),
+    (("ธนาคารแลนด์ แอนด์ เฮ้าส์", "แลนด์แอนด์เฮ้าส์"), "LH Bank"),
+)
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def bank_name_en(name: str | None) -> str | None:
+    """The bank's English name for an English reader: "ธ.ก.ส. สาขาถลาง" -> "BAAC (Bank for
+    Agriculture and Agricultural Cooperatives)". The branch, in Thai, is left out (a transfer does
+    not need it); English words after the name stay. A name not known is given back as written
+    (the caller labels it). Pure."""
+    text = " ".join((name or "").split())
+    if not text:
+        return None
+    lowered = text.lower()
+    for spellings, english in _BANKS_EN:
+        for spelling in spellings:
+            at = lowered.find(spelling)
+            if at == -1 or spelling.isascii() and not re.search(rf"(?<![a-z]){spelling}(?![a-z])", lowered):
+                continue
+            rest = (text[:at] + " " + text[at + len(spelling):]).strip(" .,-–()")
+            rest = " ".join(word for word in rest.split() if not _THAI.search(word)).strip(" .,-–()")
+            return f"{english}, {rest}" if rest else english
+    return text

@@ -11,7 +11,7 @@ from dataclasses import astuple, dataclass
 
 from locales import translate
 from models import Fund
-from services.fund_paying import format_account, format_any_phone, format_promptpay
+from services.fund_paying import bank_name_en, format_account, format_any_phone, format_promptpay
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,15 @@ def account_text(p: Paying, locale: str) -> str | None:
     """The bank, the number (xxx-x-xxxxx-x) and the account's name, on one line."""
     if not p.bank_account_no:
         return None
-    text = " ".join(part for part in (p.bank_name, format_account(p.bank_account_no)) if part)
+    text = " ".join(part for part in (bank_of(p, locale), format_account(p.bank_account_no)) if part)
     if p.bank_account_name:
         text += " " + _t(locale, "account_name", name=p.bank_account_name)
     return text
+
+
+def bank_of(p: Paying, locale: str) -> str | None:
+    """The bank's name as the fund set it, in English for an English reader when it is a known bank."""
+    return bank_name_en(p.bank_name) if locale == "en" else p.bank_name
 
 
 def channels(p: Paying, locale: str) -> list[tuple[str, str]]:

@@ -3,7 +3,9 @@
 A reversal is a Payment with the negative amount and months of the one it corrects, `reverses_id`
 naming it and `note` the treasurer's reason. An entry is reversed at most once, and a reversal is
 never itself reversed (a wrong reversal is put right by recording the payment again). The member is
-told of the correction through the outbox, in their language.
+told of the correction through the outbox, in their language, unless the payment's receipt had
+not gone out yet: it is withdrawn then, and the member, who never heard of the payment, is told
+nothing.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from domain.dues import months_covered
 from domain.thai import format_baht, format_date, format_month
 from locales import translate
 from messaging.values import Text, reply_to_dict
-from models import Payment, audit
-from services import recipients
+from models import OutboxMessage, Payment, audit
+from services import outbox, recipients
 from services.errors import ServiceError
 from services.outbox import enqueue_many
 from services.payments import total_paid, withdraw_paid_reminders
 
 REASON_MAX = 200
+# Why a receipt was withdrawn by its payment's reversal (the row's last_error).
+RECEIPT_WITHDRAWN = "payment reversed before its receipt went out"
 
 
 class NotReversible(ServiceError):
@@ -70,8 +74,29 @@ def reverse(session: Session, payment_id: int, *, reason: str, actor: str, at: d
           member_id=payment.member_id, amount=str(-payment.amount), months=-payment.months_covered,
           reason_length=len(reason))
     withdraw_paid_reminders(session, [payment.member_id])
-    _tell_member(session, payment, reversal)
+    withheld = withdraw_receipt(session, payment.id)
+    # An imported file's receipt may thank the member for several entries at once (keyed by the
+    # last): with it withdrawn, the correction is what tells the member where they stand.
+    if not withheld or not payment.recorded_by.startswith("chat:"):
+        _tell_member(session, payment, reversal)
     return reversal
+
+
+def withdraw_receipt(session: Session, payment_id: int) -> bool:
+    """The receipt of `payment_id` still waiting to go (keyed `receipt:<id>`) is withdrawn: it would
+    thank the member for money the fund no longer counts, with a paid-through month that is wrong.
+    True when it was withdrawn, so the member never heard of the payment and is not told of its
+    reversal either; False when it went out (or is being sent), or there was none."""
+    return outbox.withdraw(session, OutboxMessage.key == f"receipt:{payment_id}",
+                           reason=RECEIPT_WITHDRAWN) > 0
+
+
+def receipt_withheld(session: Session, payment: Payment) -> bool:
+    """The receipt of `payment`, recorded in the chat, was withdrawn by its reversal: the member was
+    told nothing of either."""
+    return payment.recorded_by.startswith("chat:") and session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.key == f"receipt:{payment.id}", OutboxMessage.status == outbox.EXPIRED,
+        OutboxMessage.last_error == RECEIPT_WITHDRAWN)) is not None
 
 
 def _tell_member(session: Session, payment: Payment, reversal: Payment) -> None:

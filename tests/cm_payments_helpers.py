@@ -54,6 +54,21 @@ def told(Session, member_id: int) -> list[str]:
         return ["\n".join(reply["text"] for reply in row.payload) for row in rows]
 
 
+def statuses(Session, member_id: int) -> list[tuple[str, str]]:
+    """(key, status) of the member's outbox rows, oldest first."""
+    with Session() as s:
+        return [(r.key, r.status) for r in s.scalars(select(OutboxMessage).where(
+            OutboxMessage.member_id == member_id).order_by(OutboxMessage.id))]
+
+
+def deliver_receipts(Session, member_id: int, status: str = "sent") -> None:
+    """The dispatcher has sent (or is sending) the member's waiting receipts."""
+    with Session() as s, s.begin():
+        for row in s.scalars(select(OutboxMessage).where(OutboxMessage.member_id == member_id,
+                                                         OutboxMessage.kind == "receipt")):
+            row.status = status
+
+
 def audits(Session, action: str) -> list[AuditLog]:
     with Session() as s:
         return list(s.scalars(select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id)))

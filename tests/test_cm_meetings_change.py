@@ -51,7 +51,7 @@ def test_moving_a_meeting_tells_its_members_and_reminds_them_at_the_new_time(dri
     assert "ยืนยันเลื่อนการประชุมนี้ไหมคะ" in card
     assert "เดิม: วันอังคารที่ 15 ธันวาคม 2569 เวลา 14:00 น." in card
     assert "เปลี่ยนเป็น: วันอังคารที่ 22 ธันวาคม 2569 เวลา 09:30 น." in card
-    assert "ยามค่ำคืนจะส่งตอนเช้า" in card and labels(driver) == ["ยืนยันเลื่อนนัด", "เปลี่ยนวันเวลาอีก", "ยกเลิก"]
+    assert "ยามค่ำคืน" not in card and labels(driver) == ["ยืนยันเลื่อนนัด", "เปลี่ยนวันเวลาอีก", "ยกเลิก"]
     assert audits(channel_db, "meeting.move") == []
     [confirm] = [b for b in driver.buttons() if b.label == "ยืนยันเลื่อนนัด"]
     driver.press(confirm.data)
@@ -100,6 +100,7 @@ def test_cancelling_a_meeting_tells_its_members_and_no_reminder_goes(driver, cm_
     [confirm] = [b for b in driver.buttons() if b.label == "ยืนยันยกเลิกนัด"]
     driver.press(confirm.data)
     assert "ยกเลิกการประชุมเรียบร้อยแล้วค่ะ" in driver.text and "ส่งแจ้งสมาชิก 2 คนทางแชตแล้ว" in driver.text
+    assert "ยามค่ำคืน" not in driver.text  # at 10:00 the news goes now
     driver.press(confirm.data)
     assert "ยืนยันไปแล้วค่ะ" in driver.text
 
@@ -135,3 +136,20 @@ def test_moving_in_english_and_cancel_mid_way(driver, cm_world, channel_db):
     driver.tap("Cancel")
     assert meetings_of(channel_db)[0].starts_at == datetime(2026, 12, 15, 14, 0, tzinfo=BANGKOK)
     assert audits(channel_db, "meeting.move") == []
+
+
+def test_at_night_the_committee_is_told_the_news_arrives_in_the_morning(driver, cm_world, channel_db,
+                                                                       new_driver, clock):
+    members_with_chats(channel_db, cm_world, new_driver, home=1, other=0)
+    create_meeting(driver, when="10/12/2569 14:00")
+    clock.now = datetime(2026, 11, 29, 22, 30, tzinfo=BANGKOK)  # the quiet hours (21:00-08:00)
+    driver.press(B.CM_MEETINGS)
+    driver.tap("เลื่อนนัด 1")
+    driver.say("22 ธ.ค. 2569 9.30")
+    assert "ตอนนี้อยู่ในช่วงงดส่งข้อความยามค่ำคืน จะถึงสมาชิกตอนเช้า" in driver.text
+    driver.tap("ยืนยันเลื่อนนัด")
+    assert "ทางแชตแล้ว (ตอนนี้อยู่ในช่วงงดส่งข้อความยามค่ำคืน จะถึงสมาชิกตอนเช้า) และจะแจ้งเตือน" in driver.text
+    driver.press(B.CM_MEETINGS)
+    driver.tap("ยกเลิกนัด 1")
+    driver.tap("ยืนยันยกเลิกนัด")
+    assert "ทางแชตแล้วค่ะ (ตอนนี้อยู่ในช่วงงดส่งข้อความยามค่ำคืน จะถึงสมาชิกตอนเช้า)" in driver.text

@@ -45,6 +45,8 @@ def test_setting_the_treasurers_phone_step_by_step(driver, cm_world, channel_db)
     assert "ลบรายการนี้" not in labels(driver)  # nothing to clear yet
     driver.say("1234")
     assert "เบอร์โทรไม่ถูกต้องค่ะ" in driver.text and "081-234-5678" in driver.text
+    driver.say("1800123456")  # toll-free: refused in the chat as on the command line
+    assert "เบอร์โทรไม่ถูกต้องค่ะ" in driver.text
     assert _fund(channel_db, cm_world.home_id).treasurer_phone is None
     driver.say("๐๘๙-๘๗๖-๕๔๓๒ ค่ะ")  # Thai digits, a polite particle
     assert "ยืนยันการเปลี่ยนเบอร์เหรัญญิกไหมคะ" in driver.text and "เป็น: 089-876-5432" in driver.text

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from handlers import buttons as B
 from tests.cm_payments_helpers import (
     audits,
@@ -16,6 +18,7 @@ from tests.cm_payments_helpers import (
     ledger,
     open_payments,
     paying_member,
+    record,
     told,
 )
 from tests.registration import assert_buttons_fit
@@ -200,3 +203,13 @@ def test_an_old_confirm_button_leaves_the_summary_open_now_valid(driver, cm_worl
     assert "ข้อความเก่า" in driver.text
     driver.press(second)
     assert len(ledger(channel_db, member)) == before + 2
+
+
+@pytest.mark.parametrize(("hour", "night"), [(14, False), (22, True), (7, True)])
+def test_the_receipt_remark_names_the_night_only_in_the_quiet_hours(driver, cm_world, channel_db, clock,
+                                                                    hour, night):
+    clock.now = clock.now.replace(hour=hour, minute=45)
+    paying_member(channel_db, cm_world, channel=driver.channel)
+    record(driver, "7012")
+    assert "ส่งใบรับเงินให้สมาชิกทางแชตค่ะ" in driver.text
+    assert ("ยามค่ำคืน" in driver.text) is night

@@ -11,12 +11,14 @@ from handlers import buttons as B
 from tests.cm_payments_helpers import (
     audits,
     data_of,
+    deliver_receipts,
     labels_of,
     ledger,
     make_treasurer,
     paid_total,
     paying_member,
     record,
+    statuses,
     told,
 )
 
@@ -27,6 +29,7 @@ def test_a_reversal_with_a_reason_adds_the_opposite_entry_and_tells_the_member(d
     member = paying_member(channel_db, cm_world, channel=driver.channel)
     before = paid_total(channel_db, member)
     record(driver, "7012", "6 เดือน")
+    deliver_receipts(channel_db, member)  # the dispatcher sent the receipt: the correction follows
     driver.tap("กลับรายการนี้")
     assert "กลับรายการรับเงิน 180 บาท ของคุณบุญมี ศรีสุข (07012)" in driver.text
     assert "พิมพ์เหตุผล" in driver.text and labels_of(driver) == ["ยกเลิก"]
@@ -60,10 +63,39 @@ def test_a_reversal_with_a_reason_adds_the_opposite_entry_and_tells_the_member(d
     assert "บันทึกผิดคน" not in str(row.detail)
 
 
+def test_a_receipt_still_waiting_is_withdrawn_and_the_member_hears_of_neither(driver, cm_world, channel_db):
+    """Recorded and reversed before the dispatcher ran: the receipt (with a paid-through month now
+    wrong) never goes, and no correction of a payment the member never heard of."""
+    make_treasurer(channel_db, cm_world)
+    member = paying_member(channel_db, cm_world, channel=driver.channel)
+    record(driver, "7012", "6 เดือน")
+    driver.tap("กลับรายการนี้")
+    driver.say("บันทึกผิดคน")
+    driver.tap("ยืนยันกลับรายการ")
+    assert "ยังไม่ได้ส่งถึงสมาชิก" in driver.text and "ไม่ได้แจ้งการกลับรายการ" in driver.text
+    assert "แจ้งสมาชิกทางแชตพร้อมเหตุผลแล้ว" not in driver.text
+    [(key, status)] = statuses(channel_db, member)
+    assert key.startswith("receipt:") and status == "expired"
+
+
+def test_a_receipt_being_sent_keeps_the_correction(driver, cm_world, channel_db):
+    make_treasurer(channel_db, cm_world)
+    member = paying_member(channel_db, cm_world, channel=driver.channel)
+    record(driver, "7012")
+    deliver_receipts(channel_db, member, status="sending")  # may have reached LINE already
+    driver.tap("กลับรายการนี้")
+    driver.say("จำนวนเงินผิด")
+    driver.tap("ยืนยันกลับรายการ")
+    assert "แจ้งสมาชิกทางแชตพร้อมเหตุผลแล้ว" in driver.text
+    assert [s for _, s in statuses(channel_db, member)] == ["sending", "pending"]
+    assert "เหตุผล: จำนวนเงินผิด" in told(channel_db, member)[-1]
+
+
 def test_reversing_twice_or_reversing_a_reversal_is_refused(driver, cm_world, channel_db):
     make_treasurer(channel_db, cm_world)
     member = paying_member(channel_db, cm_world, channel=driver.channel, locale="en")
     record(driver, "7012")
+    deliver_receipts(channel_db, member)
     again = data_of(driver, "กลับรายการนี้")
     driver.tap("กลับรายการนี้")
     driver.say("wrong amount")

@@ -11,7 +11,7 @@ from models import AuditLog, Fund
 from scheduler.jobs import JOBS
 from services import fund_paying
 from services.applications import approved_notice
-from services.fund_paying import BY_KEY, InvalidValue, parse, set_fields
+from services.fund_paying import BY_KEY, InvalidValue, bank_name_en, parse, set_fields
 from tests.conftest import BANGKOK
 from tests.factories import make_fund
 from tests.jobs_fixtures import JOINED, at, member_with_chat, outbox, text_of
@@ -44,6 +44,10 @@ def test_values_are_read_as_people_type_them(key, typed, stored):
     ("promptpay", "3100600445634", "promptpay_id"),  # the check digit is wrong
     ("promptpay", "12345", "promptpay"),
     ("treasurer_phone", "1234", "phone"),
+    ("treasurer_phone", "1800123456", "phone"),  # toll-free: not a number to call the treasurer on
+    ("contact_phone", "1-800-123-456", "phone"),
+    ("contact_phone", "1900123456", "phone"),  # premium
+    ("treasurer_phone", "060-123-4567", "phone"),  # VoIP
     ("treasurer_name", " ... ", "empty"),
     ("meeting_th", "ก" * 301, "too_long"),
 ])
@@ -51,6 +55,27 @@ def test_wrong_values_are_refused_with_a_reason(key, typed, reason):
     with pytest.raises(InvalidValue) as refused:
         parse(BY_KEY[key], typed)
     assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize(("thai", "english"), [
+    ("ธ.ก.ส. สาขาถลาง", "BAAC (Bank for Agriculture and Agricultural Cooperatives)"),
+    ("ธกส", "BAAC (Bank for Agriculture and Agricultural Cooperatives)"),
+    ("ธนาคารกรุงไทย สาขาภูเก็ต", "Krungthai Bank"),
+    ("ออมสิน", "Government Savings Bank"),
+    ("กสิกรไทย", "Kasikornbank"),
+    ("ไทยพาณิชย์", "SCB (Siam Commercial Bank)"),
+    ("ธนาคารกรุงเทพ", "Bangkok Bank"),
+    ("กรุงศรี", "Krungsri (Bank of Ayudhya)"),
+    ("ทหารไทยธนชาต", "ttb (TMBThanachart Bank)"),
+    ("TTB สาขาป่าตอง", "ttb (TMBThanachart Bank)"),
+    ("ธ.อ.ส.", "GHB (Government Housing Bank)"),
+    ("SCB Patong branch", "SCB (Siam Commercial Bank), Patong branch"),
+    ("Krungthai Bank", "Krungthai Bank"),  # written in English already
+    ("ธนาคารหมู่บ้าน", "ธนาคารหมู่บ้าน"),  # not a bank it knows: as written
+    (None, None),
+])
+def test_bank_names_in_english(thai, english):
+    assert bank_name_en(thai) == english
 
 
 def test_shown_as_printed_on_a_passbook():
@@ -123,6 +148,18 @@ def test_cli_refuses_a_bad_value_and_writes_nothing(run, session, args, says):
     assert session.scalars(select(AuditLog)).all() == []
 
 
+def test_cli_refuses_a_toll_free_phone_and_takes_a_lower_case_code(run, session):
+    make_fund(session, "PAKHLOK")
+    session.commit()
+    refused = run("fund", "paying", "PAKHLOK", "--treasurer-phone", "1800123456")
+    assert refused.exit_code == 2 and "--treasurer-phone" in refused.output and "toll-free" in refused.output
+    taken = run("fund", "paying", "pakhlok", "--treasurer-phone", "089-876-5432")
+    assert taken.exit_code == 0, taken.output
+    assert taken.output.startswith("PAKHLOK: changed treasurer_phone")
+    session.expire_all()
+    assert session.scalar(select(Fund)).treasurer_phone == "+66898765432"
+
+
 def test_cli_help_and_an_unknown_fund(run):
     assert run("fund", "paying", "--help").exit_code == 0
     result = run("fund", "paying", "NOPE")
@@ -147,7 +184,8 @@ def test_the_dues_reminder_and_the_lapse_warning_carry_the_channels(jobs_db):
         assert "• ในวันประชุมประจำเดือน ทุกวันที่ 5 ที่ศาลาประชาคมหมู่ 3" in text
         assert "สอบถาม: นายสมชาย ใจดี โทร 076-311-234" in text
         assert "ชำระได้ที่ที่ทำการกองทุน" in text  # the fund's notes too
-    assert "• bank transfer: ธ.ก.ส. สาขาถลาง 020-1-23456-789" in texts[english][1]
+    assert "• bank transfer: BAAC (Bank for Agriculture and Agricultural Cooperatives) 020-1-23456-789" \
+        in texts[english][1]
 
 
 def test_the_lapse_notice_says_whom_to_call(jobs_db):

@@ -62,18 +62,19 @@ def test_entries_show_date_amount_months_recorder_and_reversals(driver, channel_
     assert "ประวัติการชำระเงินสัจจะ" in text
     assert "ชำระถึงเดือน: กันยายน 2569" in text  # 280 baht: nine months, 10 baht towards October
     entries = [
-        "2 สิงหาคม 2569: 100 บาท · 3 เดือน\nบันทึกโดยเหรัญญิก (ประยุทธ)",
-        "10 กรกฎาคม 2569: ↩️ รายการยกเลิก -60 บาท · -2 เดือน\nยกเลิกรายการของวันที่ 3 กรกฎาคม 2569"
+        "2 สิงหาคม 2569: 100 บาท · 3 เดือน (10 บาท เก็บไว้รวมกับครั้งถัดไป)\nบันทึกโดยเหรัญญิก (ประยุทธ)",
+        "10 กรกฎาคม 2569: ↩️ ยกเลิกรายการ 60 บาท\nยกเลิกรายการของวันที่ 3 กรกฎาคม 2569"
         "\nเหตุผล: บันทึกผิดคน\nบันทึกโดยเหรัญญิก (ประยุทธ)",
         "3 กรกฎาคม 2569: 60 บาท · 2 เดือน\nบันทึกโดยเหรัญญิก (ประยุทธ)"
         "\n↩️ รายการนี้ถูกยกเลิกแล้ว เมื่อ 10 กรกฎาคม 2569",
-        "5 เมษายน 2569: 90 บาท · 3 เดือน\nบันทึกโดยคณะกรรมการ (จากสมุดบัญชีของกองทุน)",
+        "5 เมษายน 2569: 90 บาท · 3 เดือน\nบันทึกโดยคณะกรรมการ (จากสมุดบัญชีกองทุน)",
         "5 มกราคม 2569: 90 บาท · 3 เดือน\nบันทึกโดยเหรัญญิก (ประยุทธ)",
     ]
     positions = [text.find(entry) for entry in entries]
     assert -1 not in positions, text
     assert positions == sorted(positions)  # newest first
     assert "จากทั้งหมด" not in text  # all five are shown
+    assert "-60" not in text and "-2 เดือน" not in text and "ทุกรายการบันทึกโดย" not in text
     assert "แจ้งเหรัญญิกหรือคณะกรรมการกองทุน" in text
     assert {B.ACCOUNT, B.PAY_NOW} <= {b.data for b in driver.buttons()}
 
@@ -91,6 +92,8 @@ def test_only_the_latest_twelve_of_fifteen(driver, channel_db):
     for gone in ("5 มกราคม 2569", "5 กุมภาพันธ์ 2569", "5 มีนาคม 2569"):
         assert gone not in text
     assert text.count("30 บาท · 1 เดือน") == 12
+    # One recorder for all: said once, not on each of the twelve rows.
+    assert text.count("บันทึกโดย") == 1 and "ทุกรายการบันทึกโดย" in text
     assert "แสดง 12 รายการล่าสุด จากทั้งหมด 15 รายการค่ะ" in text
 
 
@@ -101,6 +104,7 @@ def test_a_payment_short_of_a_month_says_it_is_kept_towards_the_next(driver, cha
                        at=_at(date(2026, 11, 5)))
     driver.press(B.HISTORY)
     assert "5 พฤศจิกายน 2569: 20 บาท · ยังไม่ครบเดือน (เก็บรวมกับครั้งถัดไป)" in driver.text
+    assert "ทุกรายการบันทึกโดยเหรัญญิก (ประยุทธ)ค่ะ" in driver.text
     assert "ชำระถึงเดือน: ยังไม่มีการชำระ" in driver.text
 
 
@@ -117,8 +121,9 @@ def test_in_english(driver, channel_db):
     driver.press(B.HISTORY)
     text = driver.text
     assert "My payments" in text and "Paid through: September 2026" in text
-    assert "2 August 2026: 100 baht · 3 months\nRecorded by the treasurer (ประยุทธ)" in text
-    assert "10 July 2026: ↩️ Cancellation -60 baht · -2 months\nCancels the entry of 3 July 2026" in text
+    assert ("2 August 2026: 100 baht · 3 months (10 baht kept towards the next)"
+            "\nRecorded by the treasurer (ประยุทธ)") in text
+    assert "10 July 2026: ↩️ Cancelled: an entry of 60 baht\nCancels the entry of 3 July 2026" in text
     assert "↩️ This entry was cancelled on 10 July 2026" in text
     assert "5 April 2026: 90 baht · 3 months\nRecorded by the committee (from the fund's books)" in text
     # Only the treasurer's name and the treasurer's reason are Thai: they are data, not the bot's words.

@@ -34,11 +34,11 @@ def test_what_the_treasurer_records_and_reverses_the_member_reads(request, drive
     member.press(B.HISTORY)
     text = member.text
     assert "ชำระถึงเดือน: พฤษภาคม 2570" in text  # November 2569 and six months more
-    assert "29 พฤศจิกายน 2569: ↩️ รายการยกเลิก -30 บาท · -1 เดือน" in text
+    assert "29 พฤศจิกายน 2569: ↩️ ยกเลิกรายการ 30 บาท" in text
     assert "เหตุผล: บันทึกซ้ำ" in text
     assert ("29 พฤศจิกายน 2569: 30 บาท · 1 เดือน\nบันทึกโดยเหรัญญิก (ประยุทธ)"
             "\n↩️ รายการนี้ถูกยกเลิกแล้ว เมื่อ 29 พฤศจิกายน 2569") in text
     assert "29 พฤศจิกายน 2569: 180 บาท · 6 เดือน\nบันทึกโดยเหรัญญิก (ประยุทธ)" in text
-    assert text.index("-30 บาท") < text.index("180 บาท")  # newest first
+    assert text.index("ยกเลิกรายการ 30 บาท") < text.index("180 บาท")  # newest first
     member.press(B.PAY_NOW)
     assert "ตอนนี้ยังไม่มียอดที่ต้องชำระค่ะ" in member.text and "(ล่วงหน้า 6 เดือน)" in member.text

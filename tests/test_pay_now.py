@@ -23,10 +23,10 @@ def _how_to_pay(monkeypatch):
     monkeypatch.setattr("handlers.account.how_to_pay_text", lambda ctx, fund: HOW)
 
 
-def _member(channel_db, driver, locale: str = "th", **kwargs) -> None:
+def _member(channel_db, driver, locale: str = "th", contact: str = "นางสมศรี ใจดี", **kwargs) -> None:
     with channel_db() as s, s.begin():
         fund = make_fund(s)
-        fund.contact_name, fund.contact_phone = "นางสมศรี ใจดี", "+66812345678"
+        fund.contact_name, fund.contact_phone = contact, "+66812345678"
         link_chat(s, driver.user, make_member(s, fund, **kwargs), channel=driver.channel, locale=locale)
 
 
@@ -98,6 +98,28 @@ def test_an_ended_membership_is_told_paying_would_not_restore_it_and_whom_to_ask
     assert "สมาชิกภาพของท่านสิ้นสุดแล้ว" in text and "จะไม่ทำให้กลับเป็นสมาชิกได้เอง" in text
     assert "กรุณาติดต่อนางสมศรี ใจดี โทร 081-234-5678 นะคะ" in text
     assert "บาท" not in text and HOW not in text
+
+
+def test_a_lapsed_member_asking_what_to_pay_is_sent_to_the_office_without_khun(driver, channel_db):
+    _member(channel_db, driver, contact="สำนักงานเทศบาลตำบลราไวย์", status=MemberStatus.LAPSED,
+            joined_on=date(2020, 1, 1), months_paid=30)
+    driver.say("ต้องจ่ายเท่าไหร่")
+    text = driver.text
+    assert "กรุณาติดต่อสำนักงานเทศบาลตำบลราไวย์ โทร 081-234-5678 นะคะ" in text
+    assert "คุณสำนักงาน" not in text
+    assert "สถานะตอนนี้: สิ้นสภาพ (ขาดส่งเงินสัจจะ)" in text and "))" not in text
+
+
+@pytest.mark.parametrize(("given", "spoken"), [
+    ("สมศรี ใจดี", "คุณสมศรี ใจดี"), ("นางสาวสมศรี ใจดี", "นางสาวสมศรี ใจดี"),
+    ("ผู้ใหญ่บ้านสมชาย", "ผู้ใหญ่บ้านสมชาย"), ("กองทุนสวัสดิการชุมชนป่าคลอก", "กองทุนสวัสดิการชุมชนป่าคลอก"),
+    ("อบต.ป่าคลอก", "อบต.ป่าคลอก"), ("องค์การบริหารส่วนตำบลกมลา", "องค์การบริหารส่วนตำบลกมลา"),
+    ("คณะกรรมการกองทุน", "คณะกรรมการกองทุน"), ("ที่ทำการกองทุน หมู่ 3", "ที่ทำการกองทุน หมู่ 3"),
+    ("ดร.สมชาย", "ดร.สมชาย"), ("Somchai", "Somchai"),
+])
+def test_polite_puts_khun_only_before_a_persons_bare_name(given, spoken):
+    from handlers.pay_now import _polite
+    assert _polite(given, "th") == spoken
 
 
 def test_past_the_lapse_limit_on_the_record_is_told_to_ask_the_committee(driver, channel_db):

@@ -25,7 +25,7 @@ CHANNELS = {
 
 
 def member_of_fund(Session, user: str, *, channel: str = "simulator", channels: dict | None = CHANNELS,
-                   notes: bool = True, locale: str = "th", months_paid: int = 103) -> int:
+                   notes: bool = True, locale: str = "th", months_paid: int = 103, **member) -> int:
     """A member joined March 2018 (103 months paid: October unpaid, November due) of a fund that set
     `channels`; `notes=False` clears the fund's free-text notes too."""
     with Session() as s, s.begin():
@@ -34,7 +34,7 @@ def member_of_fund(Session, user: str, *, channel: str = "simulator", channels: 
             set_fields(s, fund, dict(channels), actor="test")
         if not notes:
             fund.payment_info_th = fund.payment_info_en = None
-        member = make_member(s, fund, joined_on=date(2018, 3, 1), months_paid=months_paid)
+        member = make_member(s, fund, joined_on=date(2018, 3, 1), months_paid=months_paid, **member)
         link_chat(s, user, member, channel=channel, locale=locale)
         return fund.id
 
@@ -122,7 +122,18 @@ def test_in_english(db, chat):
     assert "Questions: นายสมชาย ใจดี, tel. 076-311-234" in text
     assert "Pay at the fund office on the 5th of each month" in text  # the English notes
     chat.say("arrears")
-    assert "How to pay:" in chat.text and "• bank transfer: ธ.ก.ส. สาขาถลาง 020-1-23456-789" in chat.text
+    assert "How to pay:" in chat.text
+    assert "• bank transfer: BAAC (Bank for Agriculture and Agricultural Cooperatives) 020-1-23456-789" \
+        in chat.text and "ธ.ก.ส." not in chat.text
+
+
+def test_in_english_the_bank_is_named_in_english(db, chat):
+    member_of_fund(db, chat.user, locale="en")
+    replies = chat.press(B.PAY_HOW)
+    bank = dict((r.label, r.value) for r in replies[0].rows)["Bank transfer"]
+    assert bank.splitlines()[:2] == ["BAAC (Bank for Agriculture and Agricultural Cooperatives)",
+                                     "Account 020-1-23456-789"]
+    assert "first the account number, then the PromptPay number" in replies[0].text
 
 
 def test_a_fund_that_set_nothing_asks_to_see_the_committee(db, chat, line_user, line_app):
@@ -141,6 +152,51 @@ def test_a_fund_that_set_nothing_on_line(line_user, line_app):
                    notes=False)
     line_user.press(B.PAY_HOW)
     assert "กรุณาสอบถามคณะกรรมการกองทุนในวันประชุมประจำเดือนนะคะ" in line_user.text
+
+
+def test_the_numbers_to_copy_are_named_in_the_card_and_stand_alone(driver, channel_db):
+    member_of_fund(channel_db, driver.user, channel=driver.channel)
+    driver.press(B.PAY_HOW)
+    assert "ข้อความแรกคือเลขที่บัญชี ข้อความที่สองคือเลขพร้อมเพย์" in driver.text
+    texts = driver.text.split("\n")
+    # Each number is its own message, alone: copying it copies nothing else.
+    assert {"020123456789", "0812345678"} <= set(texts)
+
+
+def test_one_number_to_copy_says_which_it_is(db, chat):
+    member_of_fund(db, chat.user, channels={"promptpay": "0812345678"}, notes=False)
+    replies = chat.press(B.PAY_HOW)
+    assert "ข้อความถัดไปคือเลขพร้อมเพย์อย่างเดียว" in replies[0].text and replies[-1].text == "0812345678"
+
+
+def test_an_ended_membership_is_told_first_that_paying_would_not_restore_it(driver, channel_db):
+    from models import MemberStatus
+
+    member_of_fund(channel_db, driver.user, channel=driver.channel, status=MemberStatus.LAPSED)
+    driver.say("โอนเงินได้ไหม")
+    text = driver.text
+    assert "สมาชิกภาพของท่านสิ้นสุดแล้ว" in text and "จะไม่ทำให้กลับเป็นสมาชิกได้เอง" in text
+    assert "ก่อนโอน กรุณาติดต่อนายสมชาย ใจดี โทร 076-311-234" in text
+    assert text.index("จะไม่ทำให้กลับเป็นสมาชิก") < text.index("020-1-23456-789")  # the note first
+
+
+def test_past_the_lapse_limit_on_the_record_is_told_too(db, chat):
+    member_of_fund(db, chat.user, months_paid=90)  # many months unpaid: lapsed on the record
+    chat.press(B.PAY_HOW)
+    assert "จะไม่ทำให้กลับเป็นสมาชิกได้เอง" in chat.text
+
+
+def test_a_member_one_month_behind_is_not_warned(db, chat):
+    member_of_fund(db, chat.user)
+    chat.press(B.PAY_HOW)
+    assert "สิ้นสุด" not in chat.text
+
+
+def test_unlinked_who_is_the_treasurer_gets_the_contact_answer(driver):
+    driver.say("ใครเป็นเหรัญญิก")
+    text = driver.text
+    assert "เหรัญญิกและผู้ประสานงานของแต่ละกองทุน" in text and "ที่ทำการกองทุน" in text
+    assert "ช่องทางชำระเงิน" not in text
 
 
 def test_a_chat_not_linked_is_asked_to_link_first(chat, line_user, line_app):

@@ -98,7 +98,8 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
     told = meetings.cancel(ctx.session, meeting, actor=acting.actor, at=ctx.now, tz=ctx.now.tzinfo)
     confirmations.record_result(ctx.session, token, f"cancelled:{meeting.id}")
     ctx.clear_state()
-    return [Text(ctx.t("cm_meetings.cancelled", title=meeting.title(ctx.locale), count=told),
+    return [Text(ctx.t("cm_meetings.cancelled", title=meeting.title(ctx.locale), count=told,
+                       night=view.night(ctx)),
                  view.back_buttons(ctx))]
 
 
@@ -132,7 +133,8 @@ def _move(ctx: Context, acting: guard.Acting, meeting: Meeting, starts: datetime
     confirmations.record_result(ctx.session, token, f"moved:{meeting.id}")
     ctx.clear_state()
     return [Text(ctx.t("cm_meetings.moved", title=meeting.title(ctx.locale), old=view.when_text(ctx, old),
-                       when=view.when_text(ctx, starts), count=told), view.back_buttons(ctx))]
+                       when=view.when_text(ctx, starts), count=told, night=view.night(ctx)),
+                 view.back_buttons(ctx))]
 
 
 def _spent_or_stale(ctx: Context, token: str) -> list[Reply]:

@@ -13,6 +13,7 @@ from domain.thai import typed_value
 from handlers import buttons as B
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, Text
 from handlers.committee import guard
+from handlers.committee.payments_view import in_quiet_hours
 from handlers.formatting import shorten
 from models import Fund, Meeting
 from services import meetings
@@ -181,7 +182,8 @@ def move_summary(ctx: Context, meeting: Meeting, starts: datetime, token: str) -
     rows = [*meeting_rows(ctx, meeting),
             Row(ctx.t("cm_meetings.row_old"), when_text(ctx, meeting.starts_at)),
             Row(ctx.t("cm_meetings.row_new"), when_text(ctx, starts))]
-    footer = ctx.t("cm_meetings.move_footer", count=meetings.reach(ctx.session, meeting.fund_id))
+    footer = ctx.t("cm_meetings.move_footer", count=meetings.reach(ctx.session, meeting.fund_id),
+                   night=night(ctx))
     buttons = (ctx.button("cm_meetings.btn_confirm_move", f"{B.CM_MEET_CONFIRM}{token}"),
                Button(ctx.t("cm_meetings.btn_other_time"), f"{B.CM_MEET_MOVE}{meeting.id}"),
                cancel_button(ctx))
@@ -226,3 +228,8 @@ def target(incoming: Incoming, ctx: Context, action: str,
         key = "cm_meetings.already_cancelled" if meeting.status != meetings.SCHEDULED else "cm_meetings.over"
         return [Text(ctx.t(key, title=meeting.title(ctx.locale)), back_buttons(ctx))]
     return acting, meeting
+
+
+def night(ctx: Context) -> str:
+    """" (at night, it arrives in the morning)" in the quiet hours; nothing by day."""
+    return ctx.t("cm_meetings.night") if in_quiet_hours(ctx) else ""

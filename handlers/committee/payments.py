@@ -165,8 +165,11 @@ def confirm(incoming: Incoming, ctx: Context) -> list[Reply]:
     ctx.clear_state()
     text = ctx.t("cm_payments.recorded", amount=format_baht(value, ctx.locale), name=member.full_name,
                  covers=covers, paid_on=format_date(day, ctx.locale))
-    text += "\n" + ctx.t("cm_payments.receipt_sent" if outbox.reachable_chats(ctx.session, member.id)
-                         else "cm_payments.receipt_none")
+    if not outbox.reachable_chats(ctx.session, member.id):
+        text += "\n" + ctx.t("cm_payments.receipt_none")
+    else:
+        text += "\n" + ctx.t("cm_payments.receipt_sent_night" if view.in_quiet_hours(ctx)
+                             else "cm_payments.receipt_sent")
     return [Text(text, _after_buttons(ctx, acting, payment.id))]
 
 

@@ -206,8 +206,12 @@ def confirm_reverse(incoming: Incoming, ctx: Context) -> list[Reply]:
     confirmations.record_result(ctx.session, token, f"reversal:{reversal.id}")
     ctx.clear_state()
     member = payment.member
-    told = "cm_payments.reversal_told" if outbox.reachable_chats(ctx.session, member.id) \
-        else "cm_payments.reversal_not_told"
+    if reversals.receipt_withheld(ctx.session, payment):
+        told = "cm_payments.reversal_receipt_withheld"
+    elif outbox.reachable_chats(ctx.session, member.id):
+        told = "cm_payments.reversal_told"
+    else:
+        told = "cm_payments.reversal_not_told"
     text = ctx.t("cm_payments.reversed", amount=format_baht(payment.amount, ctx.locale),
                  name=member.full_name, told=ctx.t(told), standing=view.standing_text(ctx, member))
     return [Text(text, _after(ctx))]

@@ -19,6 +19,7 @@ from handlers.committee import guard
 from handlers.formatting import LABEL_MAX
 from models import Member, Payment
 from services import ledger_day
+from services.announcement_preview import quiet_until
 from services.payments import Allocation, allocate, total_paid
 
 DIALOG = "cm.pay"
@@ -237,3 +238,9 @@ def read_paid_on(text: str, today: date) -> tuple[date | None, str | None]:
     if day > today:
         return None, "future"
     return day, None
+
+
+def in_quiet_hours(ctx: Context) -> bool:
+    """Now is in the quiet hours (the dispatcher holds messages to members until the morning): a
+    confirmation says so then, and only then."""
+    return quiet_until(ctx.now, str(ctx.extras.get("quiet_hours", "21:00-08:00"))) is not None

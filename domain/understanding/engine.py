@@ -149,10 +149,13 @@ def _fuzzy_thai(compiled: _Compiled, text: str, words: Sequence[W.Word]) -> list
     best: dict[tuple[str, str, int], tuple[int, int, Match]] = {}
     for word in words:
         start = word.start
-        for end in range(start + MIN_STRETCH, min(start + compiled.longest_stretch, len(text)) + 1):
+        # A word spelt right is that word, not a typo of another ("เดือน" is not "เตือน"): no stretch
+        # within it is a typo. Only a stretch past its end may be ("เช็ดยอด" is "เช็คยอด").
+        first_end = word.end + 1 if W.is_word(word.text) else start + MIN_STRETCH
+        for end in range(max(start + MIN_STRETCH, first_end),
+                         min(start + compiled.longest_stretch, len(text)) + 1):
             stretch = text[start:end]
             found = compiled.fuzzy_thai.get((stretch[0], len(stretch)))
-            # A word spelt right is that word, not a typo of another: "เดือน" is not "เตือน".
             if found is None or not _THAI.search(stretch) or W.is_word(stretch):
                 continue
             choices, texts = found

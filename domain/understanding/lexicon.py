@@ -52,7 +52,8 @@ class Lexicon:
 
     @property
     def features(self) -> frozenset[str]:
-        return frozenset(p.feature for p in self.phrases) | frozenset(f for fs in self.whole.values() for f in fs)
+        whole = frozenset(f for features in self.whole.values() for f in features)
+        return frozenset(p.feature for p in self.phrases) | whole
 
 
 def _feature(name: str) -> str:

@@ -95,6 +95,8 @@ def test_ha_inside_any_word_never_laughs():
 @pytest.mark.parametrize(("text", "expected"), [
     ("ยอดเงินของกองทุน", "fund"), ("เงินของกองทุนมีเท่าไหร่", "fund"),
     ("ยอดเงินกองทุนของฉัน", "account"),  # my savings in the fund: my own account
+    ("ยอดเงินกองทุนของเรา", "fund"), ("กองทุนหมู่เฮามีเงินเท่าใด๋", "fund"),  # our fund is the fund
+    ("ข้อยมีเงินเท่าใด", "account"),
     ("จ่ายย้อนหลังได้ไหม", "pay_now"), ("ขอส่งย้อนหลังได้มั้ยคะ", "pay_now"),
     ("ประวัติการจ่ายย้อนหลัง", "history"), ("ดูรายการจ่ายย้อนหลัง", "history"),
     ("จ่ายล่วงหน้าได้ไหม", "pay_how"), ("โอนล่วงหน้า 3 เดือนได้ไหม", "pay_how"),

@@ -200,7 +200,7 @@ def _outermost(matches: list[Match]) -> list[Match]:
     return list(best.values())
 
 
-# What the dictionary glues to a word as one: "ชำระเงิน", "ที่ไหนได้", "อะไรบ้าง".
+# What the dictionary glues to a word as one: "ชำระเงิน", "ที่ไหนได้", "อะไรบ้าง" (both words are found).
 _GLUED = ("เงิน", "ได้", "บ้าง")
 Span = tuple[int, int, bool]  # start, end, in the spaced text
 
@@ -213,6 +213,7 @@ def _places(tokens: Sequence[W.Word], ascii_spans: Sequence[tuple[str, int, int]
         for glued in _GLUED:
             if t.text.endswith(glued) and len(t.text) > len(glued):
                 places[t.text[:-len(glued)]].append((t.start, t.end - len(glued), False))
+                places[glued].append((t.end - len(glued), t.end, False))
     for a, b in zip(tokens, tokens[1:], strict=False):
         places[a.text + b.text].append((a.start, b.end, False))
     for text, start, end in ascii_spans:

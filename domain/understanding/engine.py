@@ -3,7 +3,8 @@
 Phrases are found exactly (Thai anywhere in the text without spaces, English as whole words) and
 with one or two letters wrong (rapidfuzz's Levenshtein distance against English words and against
 stretches of Thai from a word's start, for phrases long enough that a wrong letter does not make
-another word). A phrase inside a longer one found does not count: "ยอด" is the member's account,
+another word, and never in a Thai word spelt right: "เดือน" is month, not "เตือน" with a typo).
+A phrase inside a longer one found does not count: "ยอด" is the member's account,
 "ยอดกองทุน" the fund's. Some words stand for a phrase in context ("ทุน" with "ลูก" is a scholarship).
 Word sets ("กองทุน" with "เท่าไหร่") and cues ("ของฉัน") tip the balance. When the two best features score
 close, the answer is UNSURE with both: the member chooses with a button.

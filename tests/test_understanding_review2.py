@@ -104,6 +104,8 @@ def test_ha_inside_any_word_never_laughs():
     ("I want to pay", "pay_how"), ("when should i pay", "pay_how"), ("พร้อมเพย์เบอร์อะไร", "pay_how"),
     ("how much must i pay", "pay_now"), ("my money", "account"), ("house burned", "benefit:disaster"),
     ("my kitchen burnt", "benefit:disaster"),
+    ("how much money do i have", "account"), ("how much have i to pay", "pay_now"),
+    ("หลานออกลูกแล้ว ได้เงินไหม", "benefit:birth"), ("stop sending me reminders", "notifications"),
 ])
 def test_money_and_paying(text, expected):
     assert got(text) == expected

@@ -3,7 +3,8 @@
 Phrases are found exactly (Thai anywhere in the text without spaces, English as whole words) and
 with one or two letters wrong (rapidfuzz's Levenshtein distance against English words and against
 stretches of Thai from a word's start, for phrases long enough that a wrong letter does not make
-another word). A phrase inside a longer one found does not count: "ยอด" is the member's account,
+another word, and never in a Thai word spelt right: "เดือน" is month, not "เตือน" with a typo).
+A phrase inside a longer one found does not count: "ยอด" is the member's account,
 "ยอดกองทุน" the fund's. Some words stand for a phrase in context ("ทุน" with "ลูก" is a scholarship).
 Word sets ("กองทุน" with "เท่าไหร่") and cues ("ของฉัน") tip the balance. When the two best features score
 close, the answer is UNSURE with both: the member chooses with a button.
@@ -59,7 +60,8 @@ class Match:
 class _Compiled:
     phrases: tuple[Phrase, ...]
     thai: tuple[Phrase, ...]
-    thai_by_text: dict[str, tuple[Phrase, ...]]  # for the phrases a word stands for (lexicon `imply`)
+    by_text: dict[str, tuple[Phrase, ...]]  # for the phrases a word stands for (lexicon `imply`)
+    whole_words: tuple[Phrase, ...]  # Thai phrases found only as a word of the text
     fuzzy_thai: dict[tuple[str, int], tuple[tuple[Phrase, ...], tuple[str, ...]]]  # see _by_start
     longest_stretch: int  # the longest phrase with a typo, and the letters it may have over
     english: tuple[tuple[Phrase, re.Pattern[str]], ...]
@@ -81,14 +83,15 @@ def _compile(benefits: tuple[BenefitWords, ...]) -> _Compiled:
     if found is not None:
         return found
     phrases = with_benefits(benefits)
-    thai = tuple(p for p in phrases if not p.ascii)
+    thai = tuple(p for p in phrases if not p.ascii and not p.whole_word)
     fuzzy_thai = _by_start(tuple(p for p in thai if p.fuzzy_distance))
     english = tuple((p, _word_pattern(p.text)) for p in phrases if p.ascii)
     fuzzy_english = tuple(p for p in phrases if p.ascii and p.fuzzy_distance and " " not in p.text)
     by_text: dict[str, list[Phrase]] = defaultdict(list)
-    for p in thai:
+    for p in phrases:
         by_text[p.text].append(p)
-    compiled = _Compiled(phrases, thai, {k: tuple(v) for k, v in by_text.items()}, fuzzy_thai,
+    compiled = _Compiled(phrases, thai, {k: tuple(v) for k, v in by_text.items()},
+                         tuple(p for p in phrases if p.whole_word), fuzzy_thai,
                          max((size for _, size in fuzzy_thai), default=0), english,
                          fuzzy_english, tuple(p.text for p in fuzzy_english),
                          {f: i for i, f in enumerate(dict.fromkeys(p.feature for p in phrases))})
@@ -147,10 +150,14 @@ def _fuzzy_thai(compiled: _Compiled, text: str, words: Sequence[W.Word]) -> list
     best: dict[tuple[str, str, int], tuple[int, int, Match]] = {}
     for word in words:
         start = word.start
-        for end in range(start + MIN_STRETCH, min(start + compiled.longest_stretch, len(text)) + 1):
+        # A word spelt right is that word, not a typo of another ("เดือน" is not "เตือน"): no stretch
+        # within it is a typo. Only a stretch past its end may be ("เช็ดยอด" is "เช็คยอด").
+        first_end = word.end + 1 if W.is_word(word.text) else start + MIN_STRETCH
+        for end in range(max(start + MIN_STRETCH, first_end),
+                         min(start + compiled.longest_stretch, len(text)) + 1):
             stretch = text[start:end]
             found = compiled.fuzzy_thai.get((stretch[0], len(stretch)))
-            if found is None or not _THAI.search(stretch):
+            if found is None or not _THAI.search(stretch) or W.is_word(stretch):
                 continue
             choices, texts = found
             for _, distance, index in process.extract(stretch, texts, scorer=OSA.distance,
@@ -194,7 +201,7 @@ def _outermost(matches: list[Match]) -> list[Match]:
     return list(best.values())
 
 
-# What the dictionary glues to a word as one: "ชำระเงิน", "ที่ไหนได้", "อะไรบ้าง".
+# What the dictionary glues to a word as one: "ชำระเงิน", "ที่ไหนได้", "อะไรบ้าง" (both words are found).
 _GLUED = ("เงิน", "ได้", "บ้าง")
 Span = tuple[int, int, bool]  # start, end, in the spaced text
 
@@ -207,6 +214,7 @@ def _places(tokens: Sequence[W.Word], ascii_spans: Sequence[tuple[str, int, int]
         for glued in _GLUED:
             if t.text.endswith(glued) and len(t.text) > len(glued):
                 places[t.text[:-len(glued)]].append((t.start, t.end - len(glued), False))
+                places[glued].append((t.end - len(glued), t.end, False))
     for a, b in zip(tokens, tokens[1:], strict=False):
         places[a.text + b.text].append((a.start, b.end, False))
     for text, start, end in ascii_spans:
@@ -222,14 +230,24 @@ def _free(span: Span, feature: str, kept: Sequence[Match]) -> bool:
                    and m.end - m.start > end - start for m in kept)
 
 
+def _whole_words(compiled: _Compiled, tokens: Sequence[W.Word]) -> list[Match]:
+    """The phrases found only as a word of the text: laughter is "ฮ่า", never the "ฮา" of "เฮา"."""
+    found: list[Match] = []
+    for phrase in compiled.whole_words:
+        found += [Match(phrase.feature, phrase.text, t.start, t.end, phrase.weight, False)
+                  for t in tokens if t.text == phrase.text]
+    return found
+
+
 def _implied(lexicon: Lexicon, compiled: _Compiled, places: dict[str, list[Span]]) -> list[Match]:
     """A word that stands for a phrase when another word says so: "ทุน" with "ลูก" or "ม." is
-    "ทุนการศึกษา", found where the word is (never inside another word: "กองทุน" is one)."""
+    "ทุนการศึกษา", found where the word is (never inside another word: "กองทุน" is one); "burned"
+    with "house" is "fire"."""
     found: list[Match] = []
     for word, means, context in lexicon.implied:
         if word not in places or not any(c in places for c in context):
             continue
-        for phrase in compiled.thai_by_text.get(means, ()):
+        for phrase in compiled.by_text.get(means, ()):
             found += [Match(phrase.feature, phrase.text, start, end, phrase.weight, spaced)
                       for start, end, spaced in places[word]]
     return found
@@ -239,8 +257,8 @@ def _scores(lexicon: Lexicon, compiled: _Compiled, spaced: str) -> dict[str, flo
     text = compact(spaced)
     scores: dict[str, float] = defaultdict(float)
     bare = compact(spaced)
-    if bare in lexicon.whole:
-        scores[lexicon.whole[bare]] += WHOLE_WEIGHT
+    for feature in lexicon.whole.get(bare, ()):
+        scores[feature] += WHOLE_WEIGHT
     for feature, pattern in lexicon.patterns:
         if pattern.search(spaced):
             scores[feature] += WHOLE_WEIGHT
@@ -249,7 +267,7 @@ def _scores(lexicon: Lexicon, compiled: _Compiled, spaced: str) -> dict[str, flo
     matches = _exact(compiled, spaced, text, has_ascii)
     tokens = W.tokens(spaced) if has_thai else ()
     if has_thai:
-        matches += _fuzzy_thai(compiled, text, tokens)
+        matches += _fuzzy_thai(compiled, text, tokens) + _whole_words(compiled, tokens)
     ascii_spans = [(m.group(), m.start(), m.end()) for m in _ASCII_WORD.finditer(spaced)]
     if has_ascii:
         long_words = [c for c in ascii_spans if len(c[0]) >= 5]

@@ -16,6 +16,7 @@ from domain.understanding.normalise import compact, normalise
 from domain.understanding.result import BenefitWords
 
 PATH = Path(__file__).with_name("lexicon.toml")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
 WEIGHTS = {"decisive": 5.0, "strong": 3.0, "medium": 2.0, "weak": 1.0}
 ALL_WEIGHT = 3.0
 WHOLE_WEIGHT = 3.0
@@ -29,6 +30,7 @@ class Phrase:
     text: str  # normalised; Thai (or mixed) phrases without spaces
     weight: float
     ascii: bool  # matched as whole words in the spaced text, else anywhere in the compact text
+    whole_word: bool = False  # Thai matched only as a word of the text, never inside one ("ฮา", "เฮา")
 
     @property
     def fuzzy_distance(self) -> int:
@@ -43,27 +45,30 @@ class Lexicon:
     phrases: tuple[Phrase, ...]
     word_sets: tuple[tuple[str, tuple[str, ...]], ...]  # (feature, words)
     cues: tuple[tuple[str, str], ...]  # (feature, word)
-    whole: dict[str, str] = field(hash=False)  # whole message -> feature
+    whole: dict[str, tuple[str, ...]] = field(hash=False)  # whole message -> its features (two: ask)
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     spellings: dict[re.Pattern[str], str] = field(hash=False)
     implied: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (word, phrase it means, with any of)
 
     @property
     def features(self) -> frozenset[str]:
-        return frozenset(p.feature for p in self.phrases) | frozenset(self.whole.values())
+        whole = frozenset(f for features in self.whole.values() for f in features)
+        return frozenset(p.feature for p in self.phrases) | whole
 
 
 def _feature(name: str) -> str:
     return name.replace(".", ":")
 
 
-def _phrase(feature: str, raw: str, weight: float, spellings: dict[re.Pattern[str], str]) -> Phrase | None:
+def _phrase(feature: str, raw: str, weight: float, spellings: dict[re.Pattern[str], str],
+            whole_word: bool = False) -> Phrase | None:
     text = normalise(raw, spellings)
     if not text:
         return None
     if text.isascii():
         return Phrase(feature, text, weight, True)
-    return Phrase(feature, compact(text), weight, False)
+    # Only Thai is cut into words: an emoji ("😂") is found anywhere.
+    return Phrase(feature, compact(text), weight, False, whole_word and bool(_THAI.search(text)))
 
 
 @cache
@@ -79,20 +84,22 @@ def static() -> Lexicon:
     phrases: list[Phrase] = []
     word_sets: list[tuple[str, tuple[str, ...]]] = []
     cues: list[tuple[str, str]] = []
-    whole: dict[str, str] = {}
+    whole: dict[str, tuple[str, ...]] = {}
     patterns: list[tuple[str, re.Pattern[str]]] = []
     for name, table in data.items():
         feature = _feature(name)
+        whole_word = table.get("whole_words", False)
         for group, weight in WEIGHTS.items():
             for raw in table.get(group, ()):
-                phrase = _phrase(feature, raw, weight, spellings)
+                phrase = _phrase(feature, raw, weight, spellings, whole_word)
                 if phrase is not None:
                     phrases.append(phrase)
         for words in table.get("all", ()):
             word_sets.append((feature, tuple(compact(normalise(w, spellings)) for w in words)))
         cues += [(feature, compact(normalise(w, spellings))) for w in table.get("cues", ())]
         for raw in table.get("whole", ()):
-            whole[compact(normalise(raw, spellings))] = feature
+            key = compact(normalise(raw, spellings))
+            whole[key] = (*whole.get(key, ()), feature)
         patterns += [(feature, re.compile(p)) for p in table.get("patterns", ())]
     return Lexicon(tuple(phrases), tuple(word_sets), tuple(cues), whole, tuple(patterns), spellings, implied)
 

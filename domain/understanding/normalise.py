@@ -41,7 +41,11 @@ def normalise(text: str, spellings: Mapping[re.Pattern[str], str] = {}) -> str: 
     text = collapse_repeats(normalize_text(text))
     text = _SPACES.sub(" ", _NOISE.sub(" ", text)).strip()
     text = respell(text, spellings).strip()
-    return strip_polite(text)
+    stripped = strip_polite(text)
+    # "ขอ" before a request is polite ("ขอดูยอด"), but "ของ" is "of" ("ของกองทุน"): kept whole.
+    if text.startswith("ของ") and not stripped.startswith("ของ") and stripped.startswith("ง"):
+        stripped = "ขอ" + stripped
+    return stripped
 
 
 def compact(text: str) -> str:

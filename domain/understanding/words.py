@@ -15,6 +15,7 @@ from functools import lru_cache
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
+from pythainlp.corpus import thai_words  # noqa: E402
 from pythainlp.tokenize import word_tokenize  # noqa: E402
 
 
@@ -41,6 +42,11 @@ def _cached_tokens(text: str) -> tuple[Word, ...]:
 def tokens(text: str) -> tuple[Word, ...]:
     """The words of a normalised text, each with where it is in the text without spaces."""
     return _cached_tokens(text)
+
+
+def is_word(text: str) -> bool:
+    """Whether `text` is a Thai word spelt right: one of the dictionary's (the tokeniser's own)."""
+    return text in thai_words()
 
 
 def warm() -> None:

@@ -52,7 +52,7 @@ def normalize_text(text: str) -> str:
 _POLITE_TAIL = re.compile(
     r"(?:\s*(?:ครับผม|ครับ|คร้าบ+|ค้าบ+|คับ|ฮะ|ฮ้ะ|ค่ะ+|คะ+|ค่า+|คร่ะ|จ้ะ|จ้า+|จ๊ะ|จ๋า|นะ+|น้ะ|น้า+|เด้อ|เนาะ|"
     r"หน่อย|ด้วย|ก่อน|please|pls|plz)|[\s!?.~ๆ,]+)+$")
-_POLITE_HEAD = re.compile(r"^(?:ขอ(?!บ)|please\s+)(?=\S)")
+_POLITE_HEAD = re.compile(r"^(?:ขอ(?![บง])|please\s+)(?=\S)")  # not ขอบคุณ, not ของ
 
 
 def strip_polite(said: str) -> str:

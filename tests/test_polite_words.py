@@ -14,7 +14,7 @@ from tests.registration import build_roster, state, walk_apply, walk_link
     ("ยกเลิกค่ะ", "ยกเลิก"), ("ยกเลิกครับ", "ยกเลิก"), ("ไม่เอาแล้วค่ะ", "ไม่เอาแล้ว"),
     ("ไม่เอาแล้วนะคะ", "ไม่เอาแล้ว"), ("ขอยกเลิกครับผม", "ยกเลิก"), ("ยกเลิก ค่ะ!", "ยกเลิก"),
     ("เมนูจ้า", "เมนู"), ("ยินยอมค่ะ", "ยินยอม"), ("ตกลงจ้ะ", "ตกลง"), ("ยกเลิกก่อนนะครับ", "ยกเลิก"),
-    ("cancel please", "cancel"), ("ค่ะ", "ค่ะ"), ("ขอบคุณค่ะ", "ขอบคุณ"),
+    ("cancel please", "cancel"), ("ค่ะ", "ค่ะ"), ("ขอบคุณค่ะ", "ขอบคุณ"), ("ของฉันค่ะ", "ของฉัน"),
 ])
 def test_polite_particles_are_not_part_of_the_word(typed, word):
     assert strip_polite(normalize_text(typed)) == word

@@ -106,8 +106,8 @@ def amount_text(rule: BenefitRule, locale: str) -> str:
         caps.append(t("cap_per_event", amount=baht(rule.max_per_event, locale)))
     if rule.max_per_year is not None:
         caps.append(t("cap_per_year", amount=baht(rule.max_per_year, locale)))
-    if caps:
-        text += " " + t("and").join(caps)
+    if caps:  # Thai runs the caps on after a space; English sets them off with a comma
+        text += t("caps_sep") + t("and").join(caps)
     return text
 
 

@@ -120,6 +120,20 @@ def test_the_meeting_text_reaches_the_members_answer(cm_world, channel_db, line_
     assert "ทุกวันที่ 10 ที่ศาลาประชาคมหมู่ 2" in line_user.text
 
 
+def test_in_an_english_chat_the_texts_edited_are_the_english_ones(cm_world, channel_db):
+    with channel_db() as s, s.begin():
+        set_fields(s, s.get(Fund, cm_world.home_id), {"meeting_th": "ทุกวันที่ 5 ที่ศาลา"}, actor="test")
+    cm_world.chair.press("lang:en")
+    cm_world.chair.press(B.CM_PINFO)
+    assert "At the meeting (EN)" in labels(cm_world.chair) and "At the meeting" not in labels(cm_world.chair)
+    cm_world.chair.tap("At the meeting (EN)")
+    cm_world.chair.say("On the 5th, at the village hall")
+    cm_world.chair.tap("Confirm")
+    fund = _fund(channel_db, cm_world.home_id)
+    assert fund.pay_at_meeting_en == "On the 5th, at the village hall"
+    assert fund.pay_at_meeting_th == "ทุกวันที่ 5 ที่ศาลา"  # Thai members keep their own text
+
+
 def test_a_plain_member_is_refused_by_forged_buttons(driver, cm_world, new_driver, channel_db):
     plain = new_driver()
     with channel_db() as s, s.begin():

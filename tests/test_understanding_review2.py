@@ -141,3 +141,27 @@ def test_line_month_and_dialect_reach_the_account_card(line_member, line_user):
     line_user.say("เงิน")
     assert line_user.text == translate("th", "clarify.which")
     assert [b.data for b in line_user.buttons()][:2] == [B.ACCOUNT, B.PAY_HOW]
+
+
+# A third review: the tool's own label, forgetting to pay, resigning, dialect, a child at school.
+# Each typed phrase answers as its feature's button does.
+REVIEW3 = [("ช่องทางชำระเงิน", B.PAY_HOW), ("ลืมจ่าย", B.PAY_NOW), ("เงินยังเหลือบ่", B.ACCOUNT),
+           ("จะลาออก", B.CONTACT)]
+
+
+def test_simulator_third_review_phrasings_answer_as_their_buttons(linked, chat):
+    for text, button in REVIEW3:
+        chat.press(button)
+        expected = chat.text
+        chat.say(text)
+        assert chat.text == expected, text
+
+
+def test_line_third_review_phrasings_answer_as_their_buttons(line_member, line_user):
+    for text, button in REVIEW3:
+        line_user.press(button)
+        expected = line_user.text
+        line_user.say(text)
+        assert line_user.text == expected, text
+    line_user.say("ลูกเข้าโรงเรียน")
+    assert "ทุนการศึกษาบุตร" in line_user.text and "เอกสาร" in line_user.text

@@ -70,7 +70,7 @@ def test_a_hospital_benefit_reads_its_limits_joined_with_and(driver, channel_db)
     assert "ต่อครั้ง" not in driver.text
     driver.press("lang:en")
     driver.press("ben")
-    assert "at most 600 baht each time and at most 1,000 baht a year" in driver.text
+    assert "200 baht a night, at most 600 baht each time and at most 1,000 baht a year" in driver.text
 
 
 def test_english_my_data_reads_a_child_and_a_grandchild(driver, channel_db):

@@ -20,9 +20,15 @@ DIALOG = "cm.pinfo"
 VALUE = "cm.pinfo.value"  # the new value of one item is typed
 CONFIRM = "cm.pinfo.confirm"  # the change's summary waits for its confirmation
 ROLES = guard.MONEY
-# The items the chat offers, in the card's order: the Thai texts (their English twins follow them).
+# The items the chat offers, in the card's order. The two texts are edited in the chat's language: a
+# committee member writing in English writes the English text, and Thai members keep the Thai one.
 IN_CHAT = ("mt", "bn", "ba", "bh", "pp", "tn", "tp", "cn", "cp", "nt")
+IN_ENGLISH = {"mt": "me", "nt": "ne"}
 ENGLISH_TWIN = {"meeting_th": "meeting_en", "notes_th": "notes_en"}
+
+
+def _chat_codes(ctx: Context) -> tuple[str, ...]:
+    return tuple(IN_ENGLISH.get(code, code) for code in IN_CHAT) if ctx.locale == "en" else IN_CHAT
 
 
 def _label(ctx: Context, f: Field) -> str:
@@ -53,9 +59,10 @@ def channels(incoming: Incoming, ctx: Context) -> list[Reply]:
     rows = [Row("", ctx.t("cm_paying.head", fund=fund.name(ctx.locale)))]
     for f in fund_paying.FIELDS:
         value = fund_paying.shown(f, getattr(fund, f.column))
-        if f.code in IN_CHAT or value is not None:
+        if f.code in _chat_codes(ctx) or value is not None:
             rows.append(Row(_label(ctx, f), value or ctx.t("cm_paying.not_set")))
-    buttons = tuple(ctx.button(f"cm_paying.field_{code}", B.CM_PINFO_FIELD + code) for code in IN_CHAT)
+    buttons = tuple(ctx.button(f"cm_paying.field_{code}", B.CM_PINFO_FIELD + code)
+                    for code in _chat_codes(ctx))
     return [Card(title=ctx.t("cm_paying.title"), rows=tuple(rows), footer=ctx.t("cm_paying.footer"),
                  buttons=(*buttons, ctx.button("committee.btn_back", B.COMMITTEE)),
                  alt_text=ctx.t("cm_paying.alt", fund=fund.name(ctx.locale)))]
@@ -63,7 +70,7 @@ def channels(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 def _field_of(data: str, prefix: str) -> Field | None:
     code = data.removeprefix(prefix)
-    return BY_CODE.get(code) if code in IN_CHAT else None
+    return BY_CODE.get(code) if code in IN_CHAT or code in IN_ENGLISH.values() else None
 
 
 def _ask(ctx: Context, acting: guard.Acting, f: Field, hint: str | None = None) -> list[Reply]:

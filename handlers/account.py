@@ -8,7 +8,7 @@ from handlers import buttons as B
 from handlers.base import Button, Card, Context, Incoming, Reply, Row, handles
 from handlers.formatting import baht, count_text, format_duration
 from handlers.menu import require_member
-from handlers.pay_now import owed_rows, plan_for
+from handlers.pay_now import owed_rows, plan_for, whom_to_ask
 from handlers.paying import how_to_pay_text
 from handlers.queries import member_dues
 from models import MemberStatus
@@ -76,6 +76,9 @@ def account(incoming: Incoming, ctx: Context) -> list[Reply]:
             notes.append(ctx.t("account.all_paid"))
         if dues.arrears_months or dues.due_this_month:
             notes.append(how_to_pay_text(ctx, fund))
+    if (ended or dues.lapsed) and not pending and \
+            (ask := whom_to_ask(ctx, fund)) != ctx.t("account.ask_committee"):
+        notes.append(ask)  # the note says to ask the committee: by name and phone where the fund gave them
 
     alt = ctx.t("account.alt", paid_through=format_month(*dues.paid_through, loc)
                 if dues.paid_through else ctx.t("account.nothing_paid"))

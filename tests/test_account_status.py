@@ -8,14 +8,17 @@ from datetime import date, timedelta
 
 import pytest
 
-from models import MemberStatus
+from models import Member, MemberStatus
+from services.fund_paying import set_fields
 from tests.factories import link_chat, make_fund, make_member
 from tests.registration import build_roster, walk_apply
 
 
-def _member(channel_db, driver, **kwargs) -> None:
+def _member(channel_db, driver, **kwargs) -> int:
     with channel_db() as s, s.begin():
-        link_chat(s, driver.user, make_member(s, make_fund(s), **kwargs), channel=driver.channel)
+        member = make_member(s, make_fund(s), **kwargs)
+        link_chat(s, driver.user, member, channel=driver.channel)
+        return member.id
 
 
 def test_an_applicant_owes_nothing_before_approval(driver, channel_db, clock):
@@ -44,6 +47,15 @@ def test_a_lapsed_member_is_told_the_membership_ended_and_whom_to_ask(driver, ch
     text = driver.text
     assert "สมาชิกภาพของท่านสิ้นสุดแล้วเพราะขาดส่งเงินสัจจะ" in text and "ติดต่อคณะกรรมการกองทุน" in text
     assert "ต้องเป็นสมาชิกปกติก่อน" not in text
+
+
+def test_an_ended_membership_names_the_funds_contact_with_the_phone(driver, channel_db):
+    mid = _member(channel_db, driver, status=MemberStatus.LAPSED, joined_on=date(2020, 1, 1), months_paid=30)
+    with channel_db() as s, s.begin():
+        fund = s.get(Member, mid).fund
+        set_fields(s, fund, {"contact_name": "สำนักงานกองทุน", "contact_phone": "076 311 234"}, actor="test")
+    driver.press("acct")
+    assert "กรุณาติดต่อสำนักงานกองทุน โทร 076-311-234" in driver.text  # an office: no คุณ before it
 
 
 @pytest.mark.parametrize("status", [MemberStatus.RESIGNED, MemberStatus.DECEASED])

@@ -35,6 +35,8 @@ def _rows(ctx: Context, standing: Standing, rule: BenefitRule) -> list[Row]:
                                       cap=baht(allowance.cap, loc), left=baht(allowance.left, loc))))
         else:
             rows.append(Row("", ctx.t("benefits.one_unused", cap=baht(allowance.cap, loc))))
+    if standing.ended:  # nothing to claim: the status line has said why, and whom to ask
+        return rows
     how = rule.how_to_claim(loc) or ctx.t("benefits.how_to_claim")
     rows.append(Row("", ctx.t("benefits.one_how", how=how)))
     documents = rule.documents(loc)
@@ -55,6 +57,8 @@ def one_benefit_replies(ctx: Context, standing: Standing, code: str | None) -> l
     dues = standing.dues
     if dues is not None and dues.arrears_months and not standing.ended:
         footer = ctx.t("benefits.arrears_caveat", months=count_text(loc, "month", dues.arrears_months))
+    elif standing.ended:
+        footer = ctx.t("benefits.ended_note")  # whom to ask, in place of how to claim
     return [Card(
         title=ctx.t("benefits.one_title", name=rule.name(loc)),
         rows=tuple(_rows(ctx, standing, rule)),

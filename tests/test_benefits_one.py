@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from handlers import buttons as B
+from locales import translate
 from models import Claim, ClaimStatus, MemberStatus
 from tests.factories import link_chat, make_fund, make_member
 from tests.fakes import line_webhook as wh
@@ -120,6 +121,8 @@ def test_lapsed_member_is_told_the_right_ended_and_why(db, chat):
     chat.press(B.BENEFIT_ONE + "hospital")
     assert "— สิทธิ์นี้สิ้นสุดแล้วค่ะ เพราะสมาชิกภาพสิ้นสุดจากการขาดส่งเงินสัจจะ" in chat.text
     assert "📊" not in chat.text  # no allowance for a right that ended
+    assert "วิธีขอรับ" not in chat.text and "เอกสาร" not in chat.text  # nothing to claim
+    assert translate("th", "benefits.ended_note") in chat.text
 
 
 def test_pending_applicant_is_told_not_yet(db, chat):

@@ -164,4 +164,4 @@ def test_line_third_review_phrasings_answer_as_their_buttons(line_member, line_u
         line_user.say(text)
         assert line_user.text == expected, text
     line_user.say("ลูกเข้าโรงเรียน")
-    assert "ทุนการศึกษาบุตร" in line_user.text and "เอกสาร" in line_user.text
+    assert "สวัสดิการทุนการศึกษาบุตร" in line_user.text  # the one benefit, not the list
